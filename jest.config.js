@@ -1,0 +1,32 @@
+// Two projects: pure unit tests (fast, parallel) and integration tests that boot real Medusa on
+// the embedded PostgreSQL started by integration-tests/setup/global-setup.js (run in band).
+const transform = {
+  "^.+\\.[jt]sx?$": [
+    "@swc/jest",
+    { jsc: { parser: { syntax: "typescript", decorators: true, tsx: true }, target: "es2021" } },
+  ],
+}
+const common = {
+  transform,
+  testEnvironment: "node",
+  moduleFileExtensions: ["js", "ts", "tsx", "json"],
+  modulePathIgnorePatterns: ["dist/", "<rootDir>/.medusa/", "<rootDir>/.demo/", "<rootDir>/.cache/"],
+}
+
+module.exports = {
+  projects: [
+    {
+      ...common,
+      displayName: "unit",
+      testMatch: ["<rootDir>/src/**/__tests__/**/*.unit.spec.[jt]s"],
+    },
+    {
+      ...common,
+      displayName: "integration",
+      testMatch: ["<rootDir>/integration-tests/**/*.spec.[jt]s"],
+      globalSetup: "<rootDir>/integration-tests/setup/global-setup.js",
+      globalTeardown: "<rootDir>/integration-tests/setup/global-teardown.js",
+      setupFiles: ["<rootDir>/integration-tests/setup/per-file.js"],
+    },
+  ],
+}

@@ -1,0 +1,60 @@
+/**
+ * The development store of this repository: used by the integration tests, the demo and
+ * `medusa plugin:build`. It registers the provider straight from source
+ * (`./src/providers/meum`, id `meum` → provider id `pp_meum_meum`) with options read from the
+ * environment. A merchant's store registers `medusa-payment-meum/providers/meum` instead (README).
+ */
+import { defineConfig, loadEnv } from "@medusajs/framework/utils"
+
+loadEnv(process.env.NODE_ENV || "development", process.cwd())
+
+const env = (name: string): string | undefined => {
+  const value = process.env[name]
+  return value === undefined || value === "" ? undefined : value
+}
+
+const list = (value: string | undefined): string[] | undefined =>
+  value ? value.split(",").map((part) => part.trim()).filter(Boolean) : undefined
+
+const meumProviderOptions = {
+  apiKey: env("MEUM_API_KEY"),
+  webhookSecret: list(env("MEUM_WEBHOOK_SECRET")),
+  apiBaseUrl: env("MEUM_API_BASE_URL"),
+  returnUrl: env("MEUM_RETURN_URL"),
+  callbackUrl: env("MEUM_CALLBACK_URL"),
+  webhookToleranceSeconds: env("MEUM_WEBHOOK_TOLERANCE_SECONDS"),
+  allowLegacySignatures: env("MEUM_ALLOW_LEGACY_SIGNATURES"),
+  integrationId: env("MEUM_INTEGRATION_ID"),
+  orderFirst: env("MEUM_ORDER_FIRST"),
+  timeoutMs: env("MEUM_TIMEOUT_MS"),
+}
+
+module.exports = defineConfig({
+  projectConfig: {
+    databaseUrl: process.env.DATABASE_URL,
+    http: {
+      storeCors: process.env.STORE_CORS || "http://localhost:8000",
+      adminCors: process.env.ADMIN_CORS || "http://localhost:9000",
+      authCors: process.env.AUTH_CORS || "http://localhost:9000,http://localhost:8000",
+      jwtSecret: process.env.JWT_SECRET || "supersecret",
+      cookieSecret: process.env.COOKIE_SECRET || "supersecret",
+    },
+  },
+  admin: {
+    disable: process.env.MEDUSA_ADMIN_DISABLED === "true",
+  },
+  modules: [
+    {
+      resolve: "@medusajs/medusa/payment",
+      options: {
+        providers: [
+          {
+            resolve: "./src/providers/meum",
+            id: "meum",
+            options: meumProviderOptions,
+          },
+        ],
+      },
+    },
+  ],
+})
