@@ -14,6 +14,7 @@ const common = {
 }
 
 module.exports = {
+  reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.js"],
   projects: [
     {
       ...common,
