@@ -1,0 +1,64 @@
+import { INVOICE_STATUSES, WEBHOOK_EVENT_TYPES, isOpenInvoiceStatus } from "../schemas"
+import {
+  INVOICE_STATUS_TABLE,
+  WEBHOOK_EVENT_TABLE,
+  sessionStatusForInvoice,
+  webhookActionForEvent,
+} from "../status-table"
+
+// The contract from ARCHITECTURE.md's status table, written out independently of the module.
+const expectedSessionStatus: Array<[string, string, string]> = [
+  ["pending", "pending", "pending_authorization"],
+  ["quoted", "pending", "pending_authorization"],
+  ["awaiting_payment", "pending", "pending_authorization"],
+  ["paid", "captured", "captured"],
+  ["underpaid", "requires_more", "pending_authorization"],
+  ["expired", "canceled", "canceled"],
+  ["cancelled", "canceled", "canceled"],
+  ["failed", "error", "error"],
+  ["refunded", "canceled", "canceled"],
+]
+
+describe("status table", () => {
+  it("has a row for every documented invoice status and nothing else", () => {
+    expect(Object.keys(INVOICE_STATUS_TABLE).sort()).toEqual([...INVOICE_STATUSES].sort())
+    expect(expectedSessionStatus.map(([status]) => status).sort()).toEqual([...INVOICE_STATUSES].sort())
+  })
+
+  it.each(expectedSessionStatus)("maps %s to %s (pay-first) and %s (order-first)", (status, payFirst, orderFirst) => {
+    const invoiceStatus = status as (typeof INVOICE_STATUSES)[number]
+    expect(sessionStatusForInvoice(invoiceStatus, "pay_first")).toBe(payFirst)
+    expect(sessionStatusForInvoice(invoiceStatus, "order_first")).toBe(orderFirst)
+  })
+
+  it("never captures a paid invoice whose amount or currency differ from the session", () => {
+    expect(sessionStatusForInvoice("paid", "pay_first", false)).toBe("error")
+    expect(sessionStatusForInvoice("paid", "order_first", false)).toBe("error")
+  })
+
+  it("ignores the amount flag for statuses other than paid", () => {
+    expect(sessionStatusForInvoice("awaiting_payment", "pay_first", false)).toBe("pending")
+    expect(sessionStatusForInvoice("expired", "pay_first", false)).toBe("canceled")
+  })
+
+  it("treats exactly pending, quoted and awaiting_payment as open", () => {
+    const open = INVOICE_STATUSES.filter(isOpenInvoiceStatus)
+    expect(open.sort()).toEqual(["awaiting_payment", "pending", "quoted"])
+  })
+
+  it("maps every webhook event type to the documented action", () => {
+    expect(Object.keys(WEBHOOK_EVENT_TABLE).sort()).toEqual([...WEBHOOK_EVENT_TYPES].sort())
+    expect(webhookActionForEvent("invoice.created")).toBe("not_supported")
+    expect(webhookActionForEvent("invoice.paid")).toBe("captured")
+    expect(webhookActionForEvent("invoice.underpaid")).toBe("requires_more")
+    expect(webhookActionForEvent("invoice.failed")).toBe("failed")
+    expect(webhookActionForEvent("invoice.expired")).toBe("canceled")
+    expect(webhookActionForEvent("invoice.cancelled")).toBe("canceled")
+    expect(webhookActionForEvent("invoice.refunded")).toBe("not_supported")
+    expect(webhookActionForEvent("webhook.test")).toBe("not_supported")
+  })
+
+  it("only ever emits captured (never authorized) for a webhook: a stale session id with authorized completes an unrelated cart", () => {
+    expect(Object.values(WEBHOOK_EVENT_TABLE)).not.toContain("authorized")
+  })
+})
