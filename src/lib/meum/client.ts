@@ -1,0 +1,247 @@
+/**
+ * The Meum invoice API client (meum-api.md §8.2). One axios instance with keep-alive agents per
+ * client; every response is parsed with zod; every failure is a MeumApiError that never carries
+ * the API key.
+ *
+ * Retry rules:
+ * - GET and cancel: retried on network errors, 429 and 5xx (backoff + jitter, Retry-After honoured).
+ * - create: Meum documents no idempotency key, so a create is retried only when it surely did
+ *   not take effect (429, connection refused/DNS). A timeout or 5xx after sending is thrown as
+ *   `ambiguous`: the caller recovers by listing invoices by external_order_id.
+ */
+import http from "node:http"
+import https from "node:https"
+import axios, { type AxiosInstance, type AxiosResponse } from "axios"
+import type { z } from "zod"
+import {
+  createInvoiceInputSchema,
+  invoicePageSchema,
+  invoiceSchema,
+  invoiceStatusResponseSchema,
+  listInvoicesQuerySchema,
+  type CreateInvoiceInput,
+  type Invoice,
+  type InvoicePage,
+  type InvoiceStatusResponse,
+  type ListInvoicesQuery,
+} from "./schemas"
+import {
+  MeumApiError,
+  isRequestSurelyNotSent,
+  kindForNetworkError,
+  kindForStatus,
+  parseRetryAfter,
+  readErrorBody,
+  redact,
+} from "./errors"
+import { backoffDelayMs, mayRetry, resolveRetryOptions, type RetryOptions } from "./retry-policy"
+
+export const DEFAULT_MEUM_API_BASE_URL = "https://api.meum.io"
+export const DEFAULT_MEUM_TIMEOUT_MS = 10_000
+
+export interface MeumClientOptions {
+  apiKey: string
+  baseUrl?: string
+  timeoutMs?: number
+  retry?: RetryOptions
+  userAgent?: string
+  sleep?: (ms: number) => Promise<void>
+  random?: () => number
+  now?: () => number
+}
+
+type RetryRule = "idempotent" | "create"
+
+interface RequestSpec<T> {
+  method: "GET" | "POST"
+  path: string
+  rule: RetryRule
+  schema: z.ZodType<T>
+  params?: Record<string, unknown>
+  body?: unknown
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+export class MeumClient {
+  private readonly http: AxiosInstance
+  private readonly httpAgent: http.Agent
+  private readonly httpsAgent: https.Agent
+  private readonly apiKey: string
+  private readonly retry: Required<RetryOptions>
+  private readonly sleep: (ms: number) => Promise<void>
+  private readonly random: () => number
+  private readonly now: () => number
+
+  constructor(options: MeumClientOptions) {
+    if (!options.apiKey) {
+      throw new Error("MeumClient: apiKey is required")
+    }
+    this.apiKey = options.apiKey
+    this.retry = resolveRetryOptions(options.retry)
+    this.sleep = options.sleep ?? defaultSleep
+    this.random = options.random ?? Math.random
+    this.now = options.now ?? Date.now
+    this.httpAgent = new http.Agent({ keepAlive: true })
+    this.httpsAgent = new https.Agent({ keepAlive: true })
+    this.http = axios.create({
+      baseURL: (options.baseUrl ?? DEFAULT_MEUM_API_BASE_URL).replace(/\/+$/, ""),
+      timeout: options.timeoutMs ?? DEFAULT_MEUM_TIMEOUT_MS,
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      // Statuses are classified here, not by axios (whose errors would carry the headers).
+      validateStatus: () => true,
+      maxRedirects: 0,
+      headers: {
+        Authorization: `Bearer ${options.apiKey}`,
+        Accept: "application/json",
+        "User-Agent": options.userAgent ?? "medusa-payment-meum",
+      },
+    })
+  }
+
+  async createInvoice(input: CreateInvoiceInput): Promise<Invoice> {
+    const parsed = createInvoiceInputSchema.safeParse(input)
+    if (!parsed.success) {
+      throw new MeumApiError({
+        message: `Invalid invoice: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+        kind: "final",
+        code: "invalid_input",
+        method: "POST",
+        path: "/v1/invoices",
+        attempts: 0,
+      })
+    }
+    return this.request({ method: "POST", path: "/v1/invoices", rule: "create", schema: invoiceSchema, body: parsed.data })
+  }
+
+  async getInvoice(id: string): Promise<Invoice> {
+    return this.request({ method: "GET", path: `/v1/invoices/${encodeURIComponent(id)}`, rule: "idempotent", schema: invoiceSchema })
+  }
+
+  async getInvoiceStatus(id: string): Promise<InvoiceStatusResponse> {
+    return this.request({
+      method: "GET",
+      path: `/v1/invoices/${encodeURIComponent(id)}/status`,
+      rule: "idempotent",
+      schema: invoiceStatusResponseSchema,
+    })
+  }
+
+  async listInvoices(query: ListInvoicesQuery = {}): Promise<InvoicePage> {
+    const params = listInvoicesQuerySchema.parse(query)
+    return this.request({ method: "GET", path: "/v1/invoices", rule: "idempotent", schema: invoicePageSchema, params })
+  }
+
+  /** Walks every page, following `next_cursor` as `starting_after`. */
+  async *iterateInvoices(query: Omit<ListInvoicesQuery, "starting_after" | "ending_before"> = {}): AsyncGenerator<Invoice> {
+    let cursor: string | undefined
+    for (;;) {
+      const page = await this.listInvoices({ ...query, ...(cursor ? { starting_after: cursor } : {}) })
+      yield* page.data
+      const next = page.next_cursor ?? page.data[page.data.length - 1]?.id
+      if (!page.has_more || !next) return
+      cursor = next
+    }
+  }
+
+  /** Cancelling twice is harmless, so cancel is retried like a GET. */
+  async cancelInvoice(id: string): Promise<Invoice> {
+    return this.request({
+      method: "POST",
+      path: `/v1/invoices/${encodeURIComponent(id)}/cancel`,
+      rule: "idempotent",
+      schema: invoiceSchema,
+    })
+  }
+
+  async health(): Promise<Record<string, unknown>> {
+    const schema = invoiceStatusResponseSchema.partial() as unknown as z.ZodType<Record<string, unknown>>
+    return this.request({ method: "GET", path: "/health", rule: "idempotent", schema })
+  }
+
+  close(): void {
+    this.httpAgent.destroy()
+    this.httpsAgent.destroy()
+  }
+
+  private async request<T>(spec: RequestSpec<T>): Promise<T> {
+    const startedAt = this.now()
+    for (let attempt = 1; ; attempt++) {
+      const error = await this.attempt(spec).then(
+        (value) => ({ value }),
+        (failure: MeumApiError) => ({ failure })
+      )
+      if ("value" in error) return error.value as T
+      const failure = error.failure
+      failure.attempts = attempt
+      if (!this.isRetryable(failure, spec.rule)) throw failure
+      const delay = backoffDelayMs(attempt, this.retry, this.random, failure.retryAfterMs)
+      if (!mayRetry(attempt, this.now() - startedAt, delay, this.retry)) throw failure
+      await this.sleep(delay)
+    }
+  }
+
+  private isRetryable(error: MeumApiError, rule: RetryRule): boolean {
+    if (error.kind !== "retryable") return false
+    if (rule === "idempotent") return true
+    // create: only what surely did not reach Meum's database.
+    return error.status === 429 || (error.status === undefined && isRequestSurelyNotSent(error.code))
+  }
+
+  private async attempt<T>(spec: RequestSpec<T>): Promise<T> {
+    const idempotent = spec.rule === "idempotent"
+    let response: AxiosResponse<unknown>
+    try {
+      response = await this.http.request({
+        method: spec.method,
+        url: spec.path,
+        params: spec.params,
+        data: spec.body,
+      })
+    } catch (caught) {
+      const code = (caught as { code?: string }).code
+      const timedOut = code === "ECONNABORTED" || code === "ETIMEDOUT"
+      throw new MeumApiError({
+        message: redact(
+          timedOut
+            ? `Meum did not answer ${spec.method} ${spec.path} in time`
+            : `Could not reach Meum for ${spec.method} ${spec.path} (${code ?? "network error"})`,
+          this.apiKey
+        ),
+        kind: kindForNetworkError(code, idempotent),
+        code: timedOut ? "timeout" : code ?? "network_error",
+        method: spec.method,
+        path: spec.path,
+      })
+    }
+
+    if (response.status >= 200 && response.status < 300) {
+      const parsed = spec.schema.safeParse(response.data)
+      if (parsed.success) return parsed.data
+      throw new MeumApiError({
+        message: `Meum answered ${spec.method} ${spec.path} with an unexpected body (${parsed.error.issues
+          .map((issue) => issue.path.join(".") || "(root)")
+          .join(", ")})`,
+        kind: "final",
+        code: "invalid_response",
+        status: response.status,
+        method: spec.method,
+        path: spec.path,
+      })
+    }
+
+    const body = readErrorBody(response.data)
+    const detail = body.message ?? `HTTP ${response.status}`
+    throw new MeumApiError({
+      message: redact(`Meum rejected ${spec.method} ${spec.path}: ${detail}`, this.apiKey),
+      kind: kindForStatus(response.status, idempotent),
+      status: response.status,
+      code: body.code ? redact(body.code, this.apiKey) : undefined,
+      type: body.type,
+      method: spec.method,
+      path: spec.path,
+      retryAfterMs: parseRetryAfter(response.headers["retry-after"], this.now()),
+    })
+  }
+}
