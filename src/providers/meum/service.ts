@@ -1,5 +1,8 @@
-// Placeholder wired as pp_meum_meum so the harness can prove registration; the provider issue
-// fills in every method.
+/**
+ * pp_meum_meum: the Medusa payment provider for Meum invoices. A thin adapter: Medusa inputs
+ * (BigNumber amounts, lower-case currency, data.session_id) → Meum client calls, and invoice
+ * states → Medusa statuses through the one status table (src/lib/meum/status-table.ts).
+ */
 import { AbstractPaymentProvider, MedusaError } from "@medusajs/framework/utils"
 import type {
   AuthorizePaymentInput,
@@ -14,6 +17,8 @@ import type {
   GetPaymentStatusOutput,
   InitiatePaymentInput,
   InitiatePaymentOutput,
+  Logger,
+  PaymentSessionStatus,
   ProviderWebhookPayload,
   RefundPaymentInput,
   RefundPaymentOutput,
@@ -23,44 +28,280 @@ import type {
   UpdatePaymentOutput,
   WebhookActionResult,
 } from "@medusajs/framework/types"
+import { MeumClient } from "../../lib/meum/client"
+import { MeumApiError } from "../../lib/meum/errors"
+import { toMeumAmount } from "../../lib/meum/money"
+import { isOpenInvoiceStatus, type Invoice } from "../../lib/meum/schemas"
+import { sessionStatusForInvoice, type SessionStatus } from "../../lib/meum/status-table"
+import { CART_REFERENCE_FIELD, verifyCartReference } from "../../lib/cart-reference"
+import { MEUM_PROVIDER_ID, registerMeumProvider } from "../../lib/provider-registry"
+import { createInvoiceForSession } from "./create-invoice-for-session"
+import { isPaidAsAsked, type AskedFor } from "./invoice-checks"
+import { toMedusaError } from "./medusa-errors"
+import { parseMeumProviderOptions, type MeumProviderOptions } from "./options"
+import { resolveReturnUrl } from "./return-url"
+import { publicInvoiceFacts, readStoredSessionData, type StoredSessionData } from "./session-data"
+import { webhookActionAndData } from "./webhook-action"
 
-const notYet = (): never => {
-  throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "The Meum provider is not implemented yet")
-}
+type Data = Record<string, unknown>
 
-export class MeumPaymentProviderService extends AbstractPaymentProvider<Record<string, unknown>> {
-  static identifier = "meum"
+// Medusa's PaymentSessionStatus enum and our literal union must stay the same set.
+const asMedusaStatus = (status: SessionStatus): PaymentSessionStatus => status as PaymentSessionStatus
 
-  async initiatePayment(_input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
-    return notYet()
+export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProviderOptions> {
+  static override identifier = "meum"
+
+  protected readonly options_: MeumProviderOptions
+  protected readonly client_: MeumClient
+  protected readonly logger_: Logger
+
+  static override validateOptions(options: Record<string, unknown>): void {
+    parseMeumProviderOptions(options)
   }
-  async authorizePayment(_input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
-    return notYet()
+
+  constructor(container: Record<string, unknown>, options: Record<string, unknown>) {
+    const parsed = parseMeumProviderOptions(options)
+    super(container, parsed)
+    this.options_ = parsed
+    this.logger_ = (container.logger as Logger | undefined) ?? (console as unknown as Logger)
+    this.client_ = new MeumClient({ apiKey: parsed.apiKey, baseUrl: parsed.apiBaseUrl, timeoutMs: parsed.timeoutMs })
+    registerMeumProvider({ providerId: MEUM_PROVIDER_ID, options: parsed, client: this.client_ })
   }
-  async capturePayment(_input: CapturePaymentInput): Promise<CapturePaymentOutput> {
-    return notYet()
+
+  private get mode() {
+    return this.options_.orderFirst ? ("order_first" as const) : ("pay_first" as const)
   }
-  async cancelPayment(_input: CancelPaymentInput): Promise<CancelPaymentOutput> {
-    return notYet()
+
+  async initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
+    const data = (input.data ?? {}) as Data
+    const sessionId = String(data.session_id ?? input.context?.idempotency_key ?? "")
+    if (!sessionId) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Meum: the payment session id is missing")
+    }
+    const currency = input.currency_code.toUpperCase()
+    let amount: string
+    try {
+      amount = toMeumAmount(input.amount, currency)
+    } catch (error) {
+      throw toMedusaError(error, "preparing the invoice amount")
+    }
+
+    const reference = verifyCartReference(data[CART_REFERENCE_FIELD], this.options_.apiKey)
+    if (!reference) {
+      // The plugin's middleware did not run (plugin not loaded?) or the token was forged.
+      this.logger_.warn(`Meum: no server-resolved cart for session ${sessionId}; using the session id as external_order_id`)
+    }
+    const cartId = reference?.kind === "cart" ? reference.id : undefined
+    const externalOrderId = reference?.id ?? sessionId
+    const returnUrl = resolveReturnUrl(this.options_, data.return_url, { cartId, sessionId })
+
+    const invoice = await createInvoiceForSession(
+      this.client_,
+      {
+        amount,
+        currency,
+        external_order_id: externalOrderId,
+        ...(returnUrl ? { return_url: returnUrl } : {}),
+        ...(this.options_.callbackUrl ? { callback_url: this.options_.callbackUrl } : {}),
+        metadata: {
+          medusa_session_id: sessionId,
+          ...(cartId ? { medusa_cart_id: cartId } : {}),
+          ...(reference ? { medusa_payment_collection_id: reference.paymentCollectionId } : {}),
+          medusa_amount: amount,
+          medusa_currency: currency,
+        },
+      },
+      { amount, currency, sessionId },
+      this.logger_
+    )
+    return {
+      id: invoice.id,
+      status: asMedusaStatus(sessionStatusForInvoice(invoice.status, this.mode)),
+      data: {
+        ...publicInvoiceFacts(invoice),
+        session_id: sessionId,
+        external_order_id: externalOrderId,
+        ...(cartId ? { cart_id: cartId } : {}),
+      },
+    }
   }
-  async deletePayment(_input: DeletePaymentInput): Promise<DeletePaymentOutput> {
-    return notYet()
+
+  async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
+    return this.liveStatus(input.data)
   }
-  async getPaymentStatus(_input: GetPaymentStatusInput): Promise<GetPaymentStatusOutput> {
-    return notYet()
+
+  async getPaymentStatus(input: GetPaymentStatusInput): Promise<GetPaymentStatusOutput> {
+    return this.liveStatus(input.data)
   }
+
+  async retrievePayment(input: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
+    const stored = this.requireStored(input.data)
+    const invoice = await this.fetchInvoice(stored.invoice_id, "reading the Meum invoice")
+    return { data: this.withFacts(input.data, invoice, stored) }
+  }
+
+  /** Meum settles on payment: capture only confirms the invoice is paid, it never moves money. */
+  async capturePayment(input: CapturePaymentInput): Promise<CapturePaymentOutput> {
+    const stored = this.requireStored(input.data)
+    const invoice = await this.fetchInvoice(stored.invoice_id, "confirming the Meum payment")
+    if (!isPaidAsAsked(invoice, this.asked(stored))) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `Meum invoice ${invoice.id} is ${invoice.status}${invoice.status === "paid" ? " with a different amount or currency" : ""}: nothing to capture.`
+      )
+    }
+    return { data: this.withFacts(input.data, invoice, stored) }
+  }
+
   async refundPayment(_input: RefundPaymentInput): Promise<RefundPaymentOutput> {
-    return notYet()
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      "Meum has no merchant refund API: refund the shopper outside Medusa (e.g. from your settlement wallet), then record it in your books."
+    )
   }
-  async retrievePayment(_input: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
-    return notYet()
+
+  async cancelPayment(input: CancelPaymentInput): Promise<CancelPaymentOutput> {
+    return this.cancelInvoiceOf(input.data)
   }
-  async updatePayment(_input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
-    return notYet()
+
+  /** Medusa deletes sessions whenever the cart changes: the invoice must stop being payable. */
+  async deletePayment(input: DeletePaymentInput): Promise<DeletePaymentOutput> {
+    return this.cancelInvoiceOf(input.data)
   }
-  async getWebhookActionAndData(
-    _payload: ProviderWebhookPayload["payload"]
-  ): Promise<WebhookActionResult> {
-    return { action: "not_supported" }
+
+  async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
+    const data = (input.data ?? {}) as Data
+    const stored = readStoredSessionData(data)
+    const currency = input.currency_code.toUpperCase()
+    let amount: string
+    try {
+      amount = toMeumAmount(input.amount, currency)
+    } catch (error) {
+      throw toMedusaError(error, "preparing the invoice amount")
+    }
+    if (!stored) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Meum: this payment session has no invoice to update")
+    }
+    if (stored.amount === amount && stored.currency.toUpperCase() === currency) {
+      return { data }
+    }
+    const cancelled = await this.cancelInvoiceOf(data)
+    if ((cancelled.data as Data | undefined)?.status === "paid") {
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Meum invoice ${stored.invoice_id} is already paid: its amount cannot change.`)
+    }
+    const sessionId = stored.session_id ?? String(data.session_id ?? "")
+    const externalOrderId = stored.external_order_id ?? sessionId
+    const invoice = await createInvoiceForSession(
+      this.client_,
+      {
+        amount,
+        currency,
+        external_order_id: externalOrderId,
+        ...(this.options_.callbackUrl ? { callback_url: this.options_.callbackUrl } : {}),
+        ...(typeof data.return_url === "string" ? { return_url: data.return_url } : {}),
+        metadata: {
+          medusa_session_id: sessionId,
+          ...(stored.cart_id ? { medusa_cart_id: stored.cart_id } : {}),
+          medusa_amount: amount,
+          medusa_currency: currency,
+        },
+      },
+      { amount, currency, sessionId },
+      this.logger_
+    )
+    return {
+      status: asMedusaStatus(sessionStatusForInvoice(invoice.status, this.mode)),
+      data: { ...data, ...publicInvoiceFacts(invoice), session_id: sessionId, external_order_id: externalOrderId },
+    }
+  }
+
+  async getWebhookActionAndData(payload: ProviderWebhookPayload["payload"]): Promise<WebhookActionResult> {
+    return webhookActionAndData(payload, this.options_, this.client_, this.logger_)
+  }
+
+  // -- helpers --------------------------------------------------------------------------------
+
+  private requireStored(data: Data | undefined): StoredSessionData {
+    const stored = readStoredSessionData(data)
+    if (!stored) {
+      throw new MedusaError(MedusaError.Types.INVALID_DATA, "Meum: this payment has no invoice")
+    }
+    return stored
+  }
+
+  private asked(stored: StoredSessionData): AskedFor {
+    return { amount: stored.amount, currency: stored.currency, sessionId: stored.session_id }
+  }
+
+  private async fetchInvoice(id: string, doing: string): Promise<Invoice> {
+    try {
+      return await this.client_.getInvoice(id)
+    } catch (error) {
+      throw toMedusaError(error, doing)
+    }
+  }
+
+  private withFacts(data: Data | undefined, invoice: Invoice, stored: StoredSessionData): Data {
+    const paidAsAsked = invoice.status !== "paid" || isPaidAsAsked(invoice, this.asked(stored))
+    const { meum_flag: _previousFlag, ...rest } = (data ?? {}) as Data
+    return {
+      ...rest,
+      ...publicInvoiceFacts(invoice),
+      // The amount/currency the session asked for stay ours; Meum's are in the facts' paid_amount.
+      amount: stored.amount,
+      currency: stored.currency,
+      last_checked_at: new Date().toISOString(),
+      ...(paidAsAsked ? {} : { meum_flag: "amount_mismatch" }),
+      ...(invoice.status === "underpaid" ? { meum_flag: "underpaid" } : {}),
+    }
+  }
+
+  /** Status endpoint first (cheap, triggers Meum's on-demand poll); the invoice for details. */
+  private async liveStatus(data: Data | undefined): Promise<{ status: PaymentSessionStatus; data: Data }> {
+    const stored = readStoredSessionData(data)
+    if (!stored) {
+      return { status: asMedusaStatus("error"), data: { ...(data ?? {}), meum_flag: "no_invoice" } }
+    }
+    let openStatus: Invoice["status"] | undefined
+    try {
+      const status = await this.client_.getInvoiceStatus(stored.invoice_id)
+      if (status.status && isOpenInvoiceStatus(status.status)) openStatus = status.status
+    } catch (error) {
+      if (!(error instanceof MeumApiError && error.status === 404)) throw toMedusaError(error, "checking the Meum invoice")
+    }
+    if (openStatus) {
+      return {
+        status: asMedusaStatus(sessionStatusForInvoice(openStatus, this.mode)),
+        data: { ...(data ?? {}), status: openStatus, last_checked_at: new Date().toISOString() },
+      }
+    }
+    const invoice = await this.fetchInvoice(stored.invoice_id, "checking the Meum invoice")
+    const paidAsAsked = invoice.status !== "paid" || isPaidAsAsked(invoice, this.asked(stored))
+    return {
+      status: asMedusaStatus(sessionStatusForInvoice(invoice.status, this.mode, paidAsAsked)),
+      data: this.withFacts(data, invoice, stored),
+    }
+  }
+
+  private async cancelInvoiceOf(data: Data | undefined): Promise<{ data: Data }> {
+    const stored = readStoredSessionData(data)
+    // No invoice (e.g. deletePayment after a failed initiate gets the storefront's data).
+    if (!stored) return { data: data ?? {} }
+    try {
+      const invoice = await this.client_.cancelInvoice(stored.invoice_id)
+      return { data: this.withFacts(data, invoice, stored) }
+    } catch (error) {
+      if (error instanceof MeumApiError && error.status === 404) return { data: data ?? {} }
+      if (!(error instanceof MeumApiError) || error.kind !== "final") throw toMedusaError(error, "cancelling the Meum invoice")
+    }
+    // Meum refused the cancel: the invoice is already terminal. Paid is never cancelled.
+    const invoice = await this.fetchInvoice(stored.invoice_id, "reading the Meum invoice")
+    if (isOpenInvoiceStatus(invoice.status)) {
+      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `Meum refused to cancel open invoice ${invoice.id}`)
+    }
+    if (invoice.status === "paid") {
+      this.logger_.warn(`Meum invoice ${invoice.id} is already paid: it was not cancelled`)
+    }
+    return { data: this.withFacts(data, invoice, stored) }
   }
 }

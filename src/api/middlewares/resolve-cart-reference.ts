@@ -1,0 +1,45 @@
+/**
+ * Runs before Medusa's `POST /store/payment-collections/:id/payment-sessions` and writes a
+ * signed reference to the cart linked to the payment collection (or to the collection itself
+ * when no cart is linked) into `req.body.data`, replacing whatever the shopper sent under that
+ * key. initiatePayment uses it as Meum's external_order_id. See src/lib/cart-reference.ts.
+ */
+import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { CART_REFERENCE_FIELD, signCartReference, type CartReference } from "../../lib/cart-reference"
+import { getMeumProvider } from "../../lib/provider-registry"
+
+type Body = { provider_id?: unknown; data?: unknown }
+
+export async function resolveCartReference(req: MedusaRequest, _res: MedusaResponse, next: MedusaNextFunction) {
+  try {
+    const body = (req.body ?? {}) as Body
+    const provider = getMeumProvider(typeof body.provider_id === "string" ? body.provider_id : undefined)
+    if (!provider) return next()
+
+    const data: Record<string, unknown> =
+      body.data && typeof body.data === "object" && !Array.isArray(body.data) ? { ...(body.data as object) } : {}
+    // Never trust a cart id from the shopper.
+    delete data[CART_REFERENCE_FIELD]
+    delete data.cart_id
+
+    const paymentCollectionId = req.params.id
+    const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
+    const { data: collections } = await query.graph({
+      entity: "payment_collection",
+      fields: ["id", "cart.id"],
+      filters: { id: paymentCollectionId },
+    })
+    const collection = collections[0] as { id: string; cart?: { id?: string } | null } | undefined
+    if (collection) {
+      const reference: CartReference = collection.cart?.id
+        ? { kind: "cart", id: collection.cart.id, paymentCollectionId }
+        : { kind: "payment_collection", id: paymentCollectionId, paymentCollectionId }
+      data[CART_REFERENCE_FIELD] = signCartReference(reference, provider.options.apiKey)
+    }
+    req.body = { ...body, data }
+    next()
+  } catch (error) {
+    next(error)
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Provider options, validated at boot by `validateOptions`: a bad configuration stops Medusa
+ * with a message naming the option (never its value: it may be the key). medusa-config.ts reads
+ * them from the environment, so booleans, numbers and secret lists may arrive as strings.
+ */
+import { z } from "zod"
+import { DEFAULT_MEUM_API_BASE_URL, DEFAULT_MEUM_TIMEOUT_MS } from "../../lib/meum/client"
+import { DEFAULT_WEBHOOK_TOLERANCE_SECONDS } from "../../lib/meum/webhook-signature"
+
+const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value)
+
+const booleanOption = (fallback: boolean) =>
+  z.preprocess((value) => {
+    const v = emptyToUndefined(value)
+    if (typeof v === "string") {
+      const lowered = v.trim().toLowerCase()
+      if (["true", "1", "yes", "on"].includes(lowered)) return true
+      if (["false", "0", "no", "off"].includes(lowered)) return false
+    }
+    return v
+  }, z.boolean().default(fallback))
+
+const integerOption = (fallback: number, min: number, max: number) =>
+  z.preprocess((value) => {
+    const v = emptyToUndefined(value)
+    return typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v
+  }, z.number().int().min(min).max(max).default(fallback))
+
+const httpUrl = z.url({ protocol: /^https?$/ })
+
+const secretList = z.preprocess(
+  (value) => {
+    const v = emptyToUndefined(value)
+    if (typeof v === "string") return v.split(",").map((part) => part.trim()).filter(Boolean)
+    return v
+  },
+  z.array(z.string().min(1)).min(1, "at least one webhook secret is required")
+)
+
+export const meumProviderOptionsSchema = z.object({
+  apiKey: z
+    .string({ error: "is required (your Meum secret key, sk_live_…)" })
+    .regex(/^sk_[A-Za-z0-9_]+$/, "must be a Meum secret key starting with sk_"),
+  webhookSecret: secretList,
+  apiBaseUrl: z.preprocess(emptyToUndefined, httpUrl.default(DEFAULT_MEUM_API_BASE_URL)),
+  /** Fixed URL, or a template with {cart_id} and {session_id}. */
+  returnUrl: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((value) => httpUrl.safeParse(value.replace(/\{(cart_id|session_id)\}/g, "x")).success, "must be an http(s) URL")
+      .optional()
+  ),
+  /** Origins a storefront-supplied data.return_url may point to. */
+  allowedReturnUrlOrigins: z.preprocess((value) => {
+    const v = emptyToUndefined(value)
+    return typeof v === "string" ? v.split(",").map((part) => part.trim()).filter(Boolean) : v
+  }, z.array(httpUrl).optional()),
+  callbackUrl: z.preprocess(emptyToUndefined, httpUrl.optional()),
+  webhookToleranceSeconds: integerOption(DEFAULT_WEBHOOK_TOLERANCE_SECONDS, 1, 3600),
+  allowLegacySignatures: booleanOption(false),
+  integrationId: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  orderFirst: booleanOption(false),
+  timeoutMs: integerOption(DEFAULT_MEUM_TIMEOUT_MS, 100, 120_000),
+})
+
+export type MeumProviderOptions = z.infer<typeof meumProviderOptionsSchema>
+
+export class MeumOptionsError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = "MeumOptionsError"
+  }
+}
+
+/** Parses options; the error names each bad option and never echoes a value. */
+export function parseMeumProviderOptions(raw: unknown): MeumProviderOptions {
+  const result = meumProviderOptionsSchema.safeParse(raw ?? {})
+  if (result.success) return result.data
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.length ? issue.path.join(".") : "(options)"
+    const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message
+    return `option "${name}" ${message}`
+  })
+  throw new MeumOptionsError(`medusa-payment-meum: invalid provider options: ${problems.join("; ")}`)
+}

@@ -1,0 +1,51 @@
+/**
+ * The payment session `data` this provider writes. Medusa's store API returns it to browsers
+ * (`payment_collection.payment_sessions[].data`), so it holds only public facts about the
+ * invoice: never the API key, a secret or a signature.
+ */
+import { z } from "zod"
+import type { Invoice, InvoiceStatus } from "../../lib/meum/schemas"
+
+export const storedSessionDataSchema = z.looseObject({
+  invoice_id: z.string().min(1),
+  session_id: z.string().optional(),
+  amount: z.string(),
+  currency: z.string(),
+  external_order_id: z.string().optional(),
+  cart_id: z.string().optional(),
+})
+export type StoredSessionData = z.infer<typeof storedSessionDataSchema>
+
+export interface PublicInvoiceFacts {
+  invoice_id: string
+  checkout_url: string
+  expires_at: string | null
+  status: InvoiceStatus
+  amount: string
+  currency: string
+  paid_amount: string | null
+  output_asset: string | null
+  transaction_hash: string | null
+  paid_at: string | null
+}
+
+export function publicInvoiceFacts(invoice: Invoice): PublicInvoiceFacts {
+  return {
+    invoice_id: invoice.id,
+    checkout_url: invoice.checkout_url,
+    expires_at: invoice.expires_at ?? null,
+    status: invoice.status,
+    amount: invoice.amount,
+    currency: invoice.currency,
+    paid_amount: invoice.paid_amount ?? null,
+    output_asset: invoice.output_asset ?? null,
+    transaction_hash: invoice.transaction_hash ?? null,
+    paid_at: invoice.paid_at ?? null,
+  }
+}
+
+/** Reads our fields back from a session's data; undefined when no invoice was ever created. */
+export function readStoredSessionData(data: Record<string, unknown> | undefined): StoredSessionData | undefined {
+  const parsed = storedSessionDataSchema.safeParse(data ?? {})
+  return parsed.success ? parsed.data : undefined
+}

@@ -1,0 +1,135 @@
+/**
+ * Webhook → Medusa action, for Medusa's core route `/hooks/payment/meum_meum`.
+ * Nothing is acted on before the signature, the timestamp window and the re-fetched invoice all
+ * agree. The session id comes only from the invoice Meum returns (its metadata), never from the
+ * webhook body. `captured` is reported with the session amount in major units; paid invoices
+ * whose amount/currency differ from what was asked are logged loudly and not acted on.
+ */
+import { BigNumber } from "@medusajs/framework/utils"
+import type { Logger, ProviderWebhookPayload, WebhookActionResult } from "@medusajs/framework/types"
+import type { MeumClient } from "../../lib/meum/client"
+import { MeumApiError } from "../../lib/meum/errors"
+import { isKnownWebhookEventType, type Invoice } from "../../lib/meum/schemas"
+import { webhookActionForEvent } from "../../lib/meum/status-table"
+import { verifyWebhook } from "../../lib/meum/webhook-signature"
+import { isPaidAsAsked, metadataSessionId } from "./invoice-checks"
+import type { MeumProviderOptions } from "./options"
+
+type WebhookPayload = ProviderWebhookPayload["payload"]
+
+const NOT_SUPPORTED: WebhookActionResult = { action: "not_supported" }
+
+/** The Redis event bus JSON-serialises the Buffer into {type:"Buffer", data:[…]}. */
+export function rawBodyOf(rawData: unknown): Buffer | undefined {
+  if (Buffer.isBuffer(rawData)) return rawData
+  if (typeof rawData === "string") return Buffer.from(rawData, "utf8")
+  if (rawData && typeof rawData === "object") {
+    const shaped = rawData as { type?: unknown; data?: unknown }
+    if (shaped.type === "Buffer" && Array.isArray(shaped.data)) return Buffer.from(shaped.data as number[])
+  }
+  return undefined
+}
+
+/** Amount and currency the session asked for, as recorded in the invoice's metadata. */
+export function askedFromMetadata(invoice: Invoice): { amount: string; currency: string } {
+  const amount = invoice.metadata?.medusa_amount
+  const currency = invoice.metadata?.medusa_currency
+  return {
+    amount: typeof amount === "string" ? amount : invoice.amount,
+    currency: typeof currency === "string" ? currency : invoice.currency,
+  }
+}
+
+/** The event's expected invoice status: the re-fetched invoice must agree before we act. */
+const STATUS_FOR_EVENT: Record<string, string> = {
+  "invoice.paid": "paid",
+  "invoice.underpaid": "underpaid",
+  "invoice.failed": "failed",
+  "invoice.expired": "expired",
+  "invoice.cancelled": "cancelled",
+}
+
+export interface VerifiedInvoiceEvent {
+  eventId: string
+  eventType: string
+  invoice: Invoice
+  sessionId: string
+}
+
+export type VerifyAndFetchResult =
+  | { ok: true; event: VerifiedInvoiceEvent }
+  | { ok: false; reason: string; status: 400 | 401 | 200 }
+
+/**
+ * Verifies a delivery and re-fetches its invoice. Rejections carry an HTTP status for the
+ * plugin's own route: 401 bad signature, 400 malformed, 200 for events that are fine but not
+ * ours to act on. A Meum outage while re-fetching throws (the caller should answer 5xx / retry).
+ */
+export async function verifyAndFetchInvoice(
+  rawData: unknown,
+  headers: Record<string, unknown>,
+  options: MeumProviderOptions,
+  client: MeumClient,
+  now: () => number = Date.now
+): Promise<VerifyAndFetchResult> {
+  const rawBody = rawBodyOf(rawData)
+  if (!rawBody) return { ok: false, reason: "no raw body", status: 400 }
+  const verified = verifyWebhook({
+    rawBody,
+    headers,
+    secrets: options.webhookSecret,
+    toleranceSeconds: options.webhookToleranceSeconds,
+    allowLegacy: options.allowLegacySignatures,
+    integrationId: options.integrationId,
+    now,
+  })
+  if (!verified.ok) {
+    return { ok: false, reason: verified.reason, status: verified.reason === "malformed_body" ? 400 : 401 }
+  }
+  const invoiceId = verified.event.data.invoice_id
+  if (!invoiceId) return { ok: false, reason: `event ${verified.eventType} carries no invoice`, status: 200 }
+  let invoice: Invoice
+  try {
+    invoice = await client.getInvoice(invoiceId)
+  } catch (error) {
+    if (error instanceof MeumApiError && error.isNotFound) {
+      return { ok: false, reason: "the invoice is unknown to Meum", status: 200 }
+    }
+    throw error
+  }
+  const sessionId = metadataSessionId(invoice)
+  if (!sessionId) return { ok: false, reason: "the invoice was not created by this store", status: 200 }
+  return { ok: true, event: { eventId: verified.eventId, eventType: verified.eventType, invoice, sessionId } }
+}
+
+export async function webhookActionAndData(
+  payload: WebhookPayload,
+  options: MeumProviderOptions,
+  client: MeumClient,
+  logger: Logger
+): Promise<WebhookActionResult> {
+  const result = await verifyAndFetchInvoice(payload.rawData, payload.headers ?? {}, options, client)
+  if (!result.ok) {
+    // Reason only: never the body, a header value or a secret.
+    logger.warn(`Meum webhook ignored: ${result.reason}`)
+    return NOT_SUPPORTED
+  }
+  const { invoice, sessionId, eventType } = result.event
+  if (!isKnownWebhookEventType(eventType)) return NOT_SUPPORTED
+  const action = webhookActionForEvent(eventType)
+  if (action === "not_supported") return NOT_SUPPORTED
+
+  const expectedStatus = STATUS_FOR_EVENT[eventType]
+  if (expectedStatus && invoice.status !== expectedStatus) {
+    logger.warn(`Meum webhook ${eventType} ignored: invoice ${invoice.id} is now ${invoice.status}`)
+    return NOT_SUPPORTED
+  }
+  const asked = askedFromMetadata(invoice)
+  if (action === "captured" && !isPaidAsAsked(invoice, asked)) {
+    logger.error(
+      `Meum invoice ${invoice.id} is paid but its amount or currency differ from the Medusa session ${sessionId}: NOT captured, review it in Meum and Medusa`
+    )
+    return NOT_SUPPORTED
+  }
+  return { action, data: { session_id: sessionId, amount: new BigNumber(asked.amount) } }
+}
