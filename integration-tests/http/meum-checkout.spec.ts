@@ -1,0 +1,180 @@
+/**
+ * pp_meum_meum on real Medusa + embedded PostgreSQL + the Meum sandbox, over HTTP.
+ * One suite (each suite pays ~15 s of boot); the database is restored between tests.
+ */
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { signWebhook } from "../../src/lib/meum/webhook-signature"
+import { seedStore, type SeededStore } from "../helpers/seed-store"
+import { storeFlow } from "../helpers/store-flow"
+import { capturesForCollection, ordersForCart, sessionState } from "../helpers/medusa-state"
+import { TEST_API_KEY, TEST_WEBHOOK_SECRET, useMeumSandbox, webhooksProcessed, invoiceEvent } from "../helpers/meum-sandbox-env"
+
+jest.setTimeout(180 * 1000)
+
+const env = useMeumSandbox()
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer, utils }) => {
+    let seed: SeededStore
+    const flow = () => storeFlow(api, seed.publishableKey, seed.regionId)
+
+    beforeEach(async () => {
+      env.connect(String(api.defaults.baseURL))
+      seed = await seedStore(getContainer())
+    })
+
+    async function cartWithSession(quantity = 2, data?: Record<string, unknown>) {
+      const cart = await flow().createCart()
+      await flow().addItem(cart.id, seed.variantId, quantity)
+      const session = await flow().startSession(cart.id, "pp_meum_meum", data)
+      return { cartId: cart.id, session }
+    }
+
+    const EVENT_FOR = { paid: "invoice.paid", underpaid: "invoice.underpaid", failed: "invoice.failed", expired: "invoice.expired" }
+    const payViaSandbox = (invoiceId: string, outcome: keyof typeof EVENT_FOR = "paid", deliveries = 1) =>
+      webhooksProcessed(
+        getContainer(),
+        utils.waitWorkflowExecutions,
+        invoiceEvent(EVENT_FOR[outcome], invoiceId),
+        () => env.sandbox().simulate(invoiceId, outcome),
+        deliveries
+      )
+
+    it("creates one sandbox invoice for the server-resolved cart, ignoring a shopper-supplied cart id", async () => {
+      const { cartId, session } = await cartWithSession(2, { cart_id: "cart_fake", meum_cart_ref: "cart~cart_fake~x.forged" })
+
+      expect(session.provider_id).toBe("pp_meum_meum")
+      expect(session.status).toBe("pending")
+      expect(session.data.checkout_url).toBe(`${env.sandbox().url}/pay/${session.data.invoice_id}`)
+      const invoice = env.sandbox().getInvoice(session.data.invoice_id)!
+      expect(invoice.external_order_id).toBe(cartId)
+      expect(invoice.metadata).toEqual(expect.objectContaining({ medusa_session_id: session.id, medusa_cart_id: cartId }))
+      expect(invoice.amount).toBe("41.00")
+      expect(invoice.currency).toBe("USD")
+      expect(invoice.return_url).toBe(`http://localhost:8000/checkout/return?cart_id=${cartId}`)
+      // The store API shows session data to browsers: no key, no secret in it.
+      const publicData = JSON.stringify(session.data)
+      expect(publicData).not.toContain(TEST_API_KEY)
+      expect(publicData).not.toContain(TEST_WEBHOOK_SECRET)
+      expect(session.data.cart_id).toBe(cartId)
+    })
+
+    it("places the order from the paid webhook alone, with a captured payment", async () => {
+      const { cartId, session } = await cartWithSession()
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+
+      await payViaSandbox(session.data.invoice_id)
+
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+      const state = await sessionState(getContainer(), session.id)
+      expect(state.status).toBe("authorized")
+      const captured = await capturesForCollection(getContainer(), session.payment_collection_id)
+      expect(captured).toEqual({ payments: 1, captures: 1, capturedAt: [expect.any(Date)] })
+    })
+
+    it("answers the returning shopper with the same single order", async () => {
+      const { cartId, session } = await cartWithSession()
+      await payViaSandbox(session.data.invoice_id)
+      const [orderId] = await ordersForCart(getContainer(), cartId)
+
+      const completed = await flow().complete(cartId)
+      expect(completed.status).toBe(200)
+      expect(completed.data.type).toBe("order")
+      expect(completed.data.order.id).toBe(orderId)
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([orderId])
+    })
+
+    it("refuses to complete an unpaid cart with HTTP 400 and creates no order", async () => {
+      const { cartId } = await cartWithSession()
+      const completed = await flow().complete(cartId)
+      expect(completed.status).toBe(400)
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+    })
+
+    it("cancels the old invoice when the cart changes, and paying it creates no order", async () => {
+      const { cartId, session: first } = await cartWithSession(1)
+      await flow().updateItemQuantity(cartId, 3)
+      expect(env.sandbox().getInvoice(first.data.invoice_id)!.status).toBe("cancelled")
+
+      const second = await flow().startSession(cartId, "pp_meum_meum")
+      expect(second.data.invoice_id).not.toBe(first.data.invoice_id)
+      expect(env.sandbox().getInvoice(second.data.invoice_id)).toEqual(
+        expect.objectContaining({ status: "awaiting_payment", amount: "61.50", external_order_id: cartId })
+      )
+      await expect(env.sandbox().simulate(first.data.invoice_id, "paid")).rejects.toThrow()
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+    })
+
+    it.each([
+      ["underpaid", "requires_more"],
+      ["expired", "canceled"],
+      ["failed", "error"],
+    ] as const)("an %s invoice gives no order and a %s session", async (outcome, sessionStatus) => {
+      const { cartId, session } = await cartWithSession()
+      await payViaSandbox(session.data.invoice_id, outcome)
+      const completed = await flow().complete(cartId)
+      expect(completed.status).toBe(400)
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+      expect((await sessionState(getContainer(), session.id)).status).toBe(sessionStatus)
+    })
+
+    it("ignores forged, wrongly signed and replayed webhooks", async () => {
+      const { cartId, session } = await cartWithSession()
+      // Make the invoice really paid at Meum without telling Medusa, so only the bad webhooks could act.
+      env.sandbox().setFaults({ webhook_drop_rate: 1 })
+      await env.sandbox().simulate(session.data.invoice_id, "paid")
+      await env.sandbox().waitForDeliveries(
+        (deliveries) => deliveries.some((d) => d.invoice_id === session.data.invoice_id && d.event_type === "invoice.paid" && d.dropped),
+        { timeoutMs: 10_000 }
+      )
+      env.sandbox().resetFaults()
+
+      const body = JSON.stringify({
+        id: "evt_0123456789abcdef0123456789abcdef",
+        type: "invoice.paid",
+        createdAt: new Date().toISOString(),
+        data: { invoice_id: session.data.invoice_id, status: "paid", amount: "41.00", currency: "USD" },
+      })
+      const now = Math.floor(Date.now() / 1000)
+      const attempts: Array<Record<string, string>> = [
+        { ...signWebhook({ secret: TEST_WEBHOOK_SECRET, rawBody: body, timestamp: now, eventType: "invoice.paid", eventId: "evt_0123456789abcdef0123456789abcdef" }), "X-Stablecoin-Signature": "v1=" + "0".repeat(64) },
+        signWebhook({ secret: "whsec_wrong", rawBody: body, timestamp: now, eventType: "invoice.paid", eventId: "evt_0123456789abcdef0123456789abcdef" }),
+        signWebhook({ secret: TEST_WEBHOOK_SECRET, rawBody: body, timestamp: now - 301, eventType: "invoice.paid", eventId: "evt_0123456789abcdef0123456789abcdef" }),
+      ]
+      for (const headers of attempts) {
+        await webhooksProcessed(
+          getContainer(),
+          utils.waitWorkflowExecutions,
+          (received) => received.id === "evt_0123456789abcdef0123456789abcdef",
+          () => api.post("/hooks/payment/meum_meum", body, { headers, transformRequest: [(data: string) => data] })
+        )
+      }
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+      expect((await sessionState(getContainer(), session.id)).status).toBe("pending")
+      expect(await capturesForCollection(getContainer(), session.payment_collection_id)).toEqual({ payments: 0, captures: 0, capturedAt: [] })
+    })
+
+    it("gives one order and one capture when the paid webhook is delivered three times", async () => {
+      const { cartId, session } = await cartWithSession()
+      env.sandbox().setFaults({ webhook_duplicates: 3 })
+      try {
+        await payViaSandbox(session.data.invoice_id, "paid", 3)
+      } finally {
+        env.sandbox().resetFaults()
+      }
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+      expect(await capturesForCollection(getContainer(), session.payment_collection_id)).toEqual({
+        payments: 1,
+        captures: 1,
+        capturedAt: [expect.any(Date)],
+      })
+    })
+
+    it("never logs the API key or the webhook secret", () => {
+      const output = env.capturedOutput()
+      expect(output.length).toBeGreaterThan(0)
+      expect(output).not.toContain(TEST_API_KEY)
+      expect(output).not.toContain(TEST_WEBHOOK_SECRET)
+    })
+  },
+})
