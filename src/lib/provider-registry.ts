@@ -1,40 +1,48 @@
 /**
  * One place of configuration. Medusa hands provider options only to the provider; plugin
  * routes, jobs and middlewares never see them. So the provider registers its validated options
- * and its Meum client here when Medusa constructs it, and every other adapter reads them from
- * here: the merchant enters the API key once. Stored on a global symbol so two copies of this
- * module (source and build, or duplicated installs) still share one registry.
+ * and one shared Meum client here — already at boot, from `validateOptions` (Medusa constructs
+ * providers lazily, on first use, which is too late for the payment-session middleware) — and
+ * every other adapter reads them from here: the merchant enters the API key once.
+ * Stored on a global symbol so two copies of this module (source and build) share it.
+ *
+ * Medusa does not tell a provider its registration id, so the registry holds the Meum
+ * configuration of the store (a store registers one Meum provider; the last one wins).
  */
-import type { MeumClient } from "./meum/client"
+import { MeumClient } from "./meum/client"
 import type { MeumProviderOptions } from "../providers/meum/options"
 
 export const MEUM_PROVIDER_ID = "pp_meum_meum"
 
 export interface RegisteredMeumProvider {
-  providerId: string
   options: MeumProviderOptions
   client: MeumClient
 }
 
 const REGISTRY_KEY = Symbol.for("medusa-payment-meum.provider-registry")
 
-type Registry = Map<string, RegisteredMeumProvider>
+type Holder = Record<symbol, RegisteredMeumProvider | undefined>
 
-function registry(): Registry {
-  const holder = globalThis as unknown as Record<symbol, Registry | undefined>
-  holder[REGISTRY_KEY] ??= new Map()
-  return holder[REGISTRY_KEY]!
+/** Registers (or re-uses, for identical options) the store's Meum configuration and client. */
+export function registerMeumProvider(options: MeumProviderOptions): RegisteredMeumProvider {
+  const holder = globalThis as unknown as Holder
+  const existing = holder[REGISTRY_KEY]
+  if (existing && JSON.stringify(existing.options) === JSON.stringify(options)) {
+    return existing
+  }
+  existing?.client.close()
+  const entry = {
+    options,
+    client: new MeumClient({ apiKey: options.apiKey, baseUrl: options.apiBaseUrl, timeoutMs: options.timeoutMs }),
+  }
+  holder[REGISTRY_KEY] = entry
+  return entry
 }
 
-export function registerMeumProvider(entry: RegisteredMeumProvider): void {
-  registry().set(entry.providerId, entry)
+export function getMeumProvider(): RegisteredMeumProvider | undefined {
+  return (globalThis as unknown as Holder)[REGISTRY_KEY]
 }
 
-export function getMeumProvider(providerId: string = MEUM_PROVIDER_ID): RegisteredMeumProvider | undefined {
-  return registry().get(providerId)
-}
-
-/** Any registered Meum provider (a store normally registers exactly one). */
-export function getAnyMeumProvider(): RegisteredMeumProvider | undefined {
-  return getMeumProvider() ?? registry().values().next().value
-}
+/** Provider ids of Meum registrations look like pp_meum_<id>. */
+export const isMeumProviderId = (providerId: unknown): boolean =>
+  typeof providerId === "string" && providerId.startsWith("pp_meum")

@@ -5,17 +5,21 @@
  * key. initiatePayment uses it as Meum's external_order_id. See src/lib/cart-reference.ts.
  */
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { CART_REFERENCE_FIELD, signCartReference, type CartReference } from "../../lib/cart-reference"
-import { getMeumProvider } from "../../lib/provider-registry"
+import { getMeumProvider, isMeumProviderId } from "../../lib/provider-registry"
 
 type Body = { provider_id?: unknown; data?: unknown }
 
 export async function resolveCartReference(req: MedusaRequest, _res: MedusaResponse, next: MedusaNextFunction) {
   try {
     const body = (req.body ?? {}) as Body
-    const provider = getMeumProvider(typeof body.provider_id === "string" ? body.provider_id : undefined)
-    if (!provider) return next()
+    if (!isMeumProviderId(body.provider_id)) return next()
+    const provider = getMeumProvider()
+    if (!provider) {
+      // validateOptions registers it at boot, so this means a broken install: fail closed.
+      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "The Meum payment provider is not configured")
+    }
 
     const data: Record<string, unknown> =
       body.data && typeof body.data === "object" && !Array.isArray(body.data) ? { ...(body.data as object) } : {}

@@ -28,13 +28,13 @@ import type {
   UpdatePaymentOutput,
   WebhookActionResult,
 } from "@medusajs/framework/types"
-import { MeumClient } from "../../lib/meum/client"
+import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
 import { toMeumAmount } from "../../lib/meum/money"
 import { isOpenInvoiceStatus, type Invoice } from "../../lib/meum/schemas"
 import { sessionStatusForInvoice, type SessionStatus } from "../../lib/meum/status-table"
 import { CART_REFERENCE_FIELD, verifyCartReference } from "../../lib/cart-reference"
-import { MEUM_PROVIDER_ID, registerMeumProvider } from "../../lib/provider-registry"
+import { registerMeumProvider } from "../../lib/provider-registry"
 import { createInvoiceForSession } from "./create-invoice-for-session"
 import { isPaidAsAsked, type AskedFor } from "./invoice-checks"
 import { toMedusaError } from "./medusa-errors"
@@ -55,8 +55,9 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
   protected readonly client_: MeumClient
   protected readonly logger_: Logger
 
+  /** Runs at boot: validates, and shares the configuration with the plugin's routes/jobs. */
   static override validateOptions(options: Record<string, unknown>): void {
-    parseMeumProviderOptions(options)
+    registerMeumProvider(parseMeumProviderOptions(options))
   }
 
   constructor(container: Record<string, unknown>, options: Record<string, unknown>) {
@@ -64,8 +65,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     super(container, parsed)
     this.options_ = parsed
     this.logger_ = (container.logger as Logger | undefined) ?? (console as unknown as Logger)
-    this.client_ = new MeumClient({ apiKey: parsed.apiKey, baseUrl: parsed.apiBaseUrl, timeoutMs: parsed.timeoutMs })
-    registerMeumProvider({ providerId: MEUM_PROVIDER_ID, options: parsed, client: this.client_ })
+    this.client_ = registerMeumProvider(parsed).client
   }
 
   private get mode() {

@@ -1,0 +1,174 @@
+/**
+ * The sandbox's /v1 merchant API and /health, with Meum's paths, fields, status codes and both
+ * error body shapes (meum-api.md §6, §8.2).
+ */
+import express, { type NextFunction, type Request, type Response, type Router } from "express"
+import { z } from "zod"
+import { decimalStringSchema, invoiceStatusSchema, isOpenInvoiceStatus } from "../lib/meum/schemas"
+import type { FaultSwitches } from "./fault-switches"
+import { SandboxStateError, type InvoiceStore, type SandboxInvoice } from "./invoice-store"
+import type { SlidingWindowRateLimiter } from "./rate-limiter"
+
+export interface ApiSettings {
+  apiKeys: () => readonly string[]
+  dedupeByExternalOrderId: () => boolean
+  payoutWalletConfigured: () => boolean
+}
+
+type ErrorType = "authentication_error" | "invalid_request_error" | "api_error" | "permission_error"
+
+export function sendError(res: Response, status: number, type: ErrorType, code: string, message: string): void {
+  res.status(status).json({ error: { type, code, message } })
+}
+
+const createBodySchema = z.strictObject({
+  amount: decimalStringSchema.refine((value) => Number(value) > 0, "must be greater than zero"),
+  currency: z.string().regex(/^[A-Za-z]{3}$/, "must be a 3-letter ISO currency code"),
+  external_order_id: z.string().min(1).max(255).optional(),
+  return_url: z.url().optional(),
+  callback_url: z.url().optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+})
+
+const cursorSchema = z.string().regex(/^(inv_|txn_|plink_|wh_|whd_|evt_|int_)[0-9a-z]{20,32}$/, "must be an invoice id")
+const listQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  starting_after: cursorSchema.optional(),
+  ending_before: cursorSchema.optional(),
+  status: invoiceStatusSchema.optional(),
+  external_order_id: z.string().min(1).optional(),
+})
+
+const issuesText = (error: z.ZodError) =>
+  error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ")
+
+export function publicInvoice(invoice: SandboxInvoice): SandboxInvoice {
+  return { ...invoice }
+}
+
+export function createApiRouter(
+  store: InvoiceStore,
+  faults: FaultSwitches,
+  rateLimiter: SlidingWindowRateLimiter,
+  settings: ApiSettings
+): Router {
+  const router = express.Router()
+
+  router.get("/health", (_req, res) => {
+    res.json({ status: "ok", sandbox: true })
+  })
+
+  // Fault injection applies to the merchant API only.
+  router.use("/v1", async (_req: Request, res: Response, next: NextFunction) => {
+    const current = faults.get()
+    if (faults.chance(current.api_hang_rate)) {
+      return // never answered: the client's timeout is the only way out
+    }
+    if (current.api_latency_ms > 0) {
+      await new Promise((resolve) => setTimeout(resolve, current.api_latency_ms))
+    }
+    if (faults.chance(current.api_error_rate)) {
+      return sendError(res, 503, "api_error", "sandbox_injected_fault", "Injected fault: service unavailable")
+    }
+    next()
+  })
+
+  router.use("/v1", (req: Request, res: Response, next: NextFunction) => {
+    const header = req.header("authorization") ?? ""
+    const key = header.startsWith("Bearer ") ? header.slice(7).trim() : ""
+    if (!key || !settings.apiKeys().includes(key)) {
+      return sendError(res, 401, "authentication_error", "invalid_api_key", "Missing or invalid API key")
+    }
+    next()
+  })
+
+  router.use("/v1", express.json({ limit: "100kb" }))
+
+  router.post("/v1/invoices", (req, res) => {
+    const retryAfterMs = rateLimiter.take(req.ip ?? "unknown")
+    if (retryAfterMs !== undefined) {
+      res.setHeader("Retry-After", String(Math.max(1, Math.ceil(retryAfterMs / 1000))))
+      res.status(429).json({ error: "Too many requests" })
+      return
+    }
+    const parsed = createBodySchema.safeParse(req.body ?? {})
+    if (!parsed.success) {
+      return sendError(res, 400, "invalid_request_error", "validation_error", issuesText(parsed.error))
+    }
+    if (!settings.payoutWalletConfigured()) {
+      return sendError(res, 400, "invalid_request_error", "payout_wallet_not_configured", "The store payout wallet is not configured")
+    }
+    const input = parsed.data
+    if (input.external_order_id && settings.dedupeByExternalOrderId()) {
+      const existing = store.findOpenByExternalOrderId(input.external_order_id)
+      if (existing) {
+        res.status(200).json(publicInvoice(existing))
+        return
+      }
+    }
+    res.status(201).json(publicInvoice(store.create({ ...input, currency: input.currency.toUpperCase() })))
+  })
+
+  router.get("/v1/invoices", (req, res) => {
+    const parsed = listQuerySchema.safeParse(req.query)
+    if (!parsed.success) {
+      return sendError(res, 400, "invalid_request_error", "validation_error", issuesText(parsed.error))
+    }
+    const query = parsed.data
+    let all = store
+      .list()
+      .filter((invoice) => !query.status || invoice.status === query.status)
+      .filter((invoice) => !query.external_order_id || invoice.external_order_id === query.external_order_id)
+    let start = 0
+    let end = all.length
+    if (query.starting_after) {
+      const index = all.findIndex((invoice) => invoice.id === query.starting_after)
+      start = index + 1
+    } else if (query.ending_before) {
+      const index = all.findIndex((invoice) => invoice.id === query.ending_before)
+      end = index < 0 ? all.length : index
+      start = Math.max(0, end - query.limit)
+    }
+    all = all.slice(start, end)
+    const data = all.slice(0, query.limit)
+    const hasMore = query.ending_before ? start > 0 : all.length > query.limit
+    res.json({
+      data: data.map(publicInvoice),
+      has_more: hasMore,
+      next_cursor: hasMore && data.length ? data[data.length - 1].id : null,
+    })
+  })
+
+  router.get("/v1/invoices/:id", (req, res) => {
+    const invoice = store.get(req.params.id)
+    if (!invoice) return sendError(res, 404, "invalid_request_error", "resource_missing", "Invoice not found")
+    res.json(publicInvoice(invoice))
+  })
+
+  router.get("/v1/invoices/:id/status", (req, res) => {
+    const invoice = store.get(req.params.id)
+    if (!invoice) return sendError(res, 404, "invalid_request_error", "resource_missing", "Invoice not found")
+    res.json({
+      id: invoice.id,
+      status: invoice.status,
+      swap_status: invoice.status === "paid" ? "completed" : null,
+      tx_hash: invoice.transaction_hash,
+      deposit_address: isOpenInvoiceStatus(invoice.status) ? "0x5a4d0b00b5a4d0b00b5a4d0b00b5a4d0b00b5a4d" : null,
+      deposit_memo: null,
+      paid_amount: invoice.paid_amount,
+    })
+  })
+
+  router.post("/v1/invoices/:id/cancel", (req, res) => {
+    try {
+      res.json(publicInvoice(store.cancel(req.params.id)))
+    } catch (error) {
+      if (error instanceof SandboxStateError) {
+        return sendError(res, error.httpStatus, "invalid_request_error", error.code, error.message)
+      }
+      throw error
+    }
+  })
+
+  return router
+}

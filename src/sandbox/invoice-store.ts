@@ -1,0 +1,191 @@
+/**
+ * The sandbox's in-memory invoices and their lifecycle (meum-api.md §10). Every transition
+ * emits the matching webhook event type. Expiry runs on the injectable clock: invoices past
+ * `expires_at` flip to `expired` when read and on the periodic sweep.
+ */
+import { EventEmitter } from "node:events"
+import BigNumber from "bignumber.js"
+import { isOpenInvoiceStatus, type InvoiceStatus } from "../lib/meum/schemas"
+import { fakeTransactionHash, newId } from "./ids"
+
+export interface SandboxInvoice {
+  id: string
+  external_order_id: string | null
+  status: InvoiceStatus
+  amount: string
+  currency: string
+  order_amount: string
+  order_currency: string
+  paid_amount: string | null
+  output_asset: string
+  checkout_url: string
+  return_url: string | null
+  callback_url: string | null
+  transaction_hash: string | null
+  metadata: Record<string, unknown> | null
+  created_at: string
+  updated_at: string
+  paid_at: string | null
+  expires_at: string
+}
+
+export interface NewInvoice {
+  amount: string
+  currency: string
+  external_order_id?: string
+  return_url?: string
+  callback_url?: string
+  metadata?: Record<string, unknown>
+}
+
+export type SimulatedOutcome = "paid" | "underpaid" | "failed" | "expired"
+
+const EVENT_FOR_STATUS: Partial<Record<InvoiceStatus, string>> = {
+  paid: "invoice.paid",
+  underpaid: "invoice.underpaid",
+  failed: "invoice.failed",
+  expired: "invoice.expired",
+  cancelled: "invoice.cancelled",
+}
+
+export class SandboxStateError extends Error {
+  constructor(message: string, readonly httpStatus: 404 | 400 | 409, readonly code: string) {
+    super(message)
+  }
+}
+
+export interface InvoiceEvent {
+  type: string
+  invoice: SandboxInvoice
+}
+
+export class InvoiceStore extends EventEmitter {
+  private readonly invoices = new Map<string, SandboxInvoice>()
+  /** Insertion order = creation order; lists read it backwards (newest first). */
+  private readonly order: string[] = []
+
+  constructor(
+    private readonly options: { lifetimeSeconds: number; now: () => number; checkoutUrl: (id: string) => string }
+  ) {
+    super()
+  }
+
+  private iso(): string {
+    return new Date(this.options.now()).toISOString()
+  }
+
+  create(input: NewInvoice): SandboxInvoice {
+    const id = newId("inv_")
+    const now = this.iso()
+    const invoice: SandboxInvoice = {
+      id,
+      external_order_id: input.external_order_id ?? null,
+      status: "awaiting_payment",
+      amount: input.amount,
+      currency: input.currency.toUpperCase(),
+      order_amount: input.amount,
+      order_currency: input.currency.toUpperCase(),
+      paid_amount: null,
+      output_asset: "USDC",
+      checkout_url: this.options.checkoutUrl(id),
+      return_url: input.return_url ?? null,
+      callback_url: input.callback_url ?? null,
+      transaction_hash: null,
+      metadata: input.metadata ?? null,
+      created_at: now,
+      updated_at: now,
+      paid_at: null,
+      expires_at: new Date(this.options.now() + this.options.lifetimeSeconds * 1000).toISOString(),
+    }
+    this.invoices.set(id, invoice)
+    this.order.push(id)
+    this.emit("event", { type: "invoice.created", invoice: { ...invoice } } satisfies InvoiceEvent)
+    return { ...invoice }
+  }
+
+  get(id: string): SandboxInvoice | undefined {
+    const invoice = this.invoices.get(id)
+    if (!invoice) return undefined
+    this.expireIfDue(invoice)
+    return { ...invoice }
+  }
+
+  /** Newest first. */
+  list(): SandboxInvoice[] {
+    return [...this.order].reverse().map((id) => this.get(id)!)
+  }
+
+  findOpenByExternalOrderId(externalOrderId: string): SandboxInvoice | undefined {
+    return this.list().find((invoice) => invoice.external_order_id === externalOrderId && isOpenInvoiceStatus(invoice.status))
+  }
+
+  cancel(id: string): SandboxInvoice {
+    const invoice = this.require(id)
+    if (!isOpenInvoiceStatus(invoice.status)) {
+      throw new SandboxStateError(`Invoice is ${invoice.status} and cannot be cancelled`, 400, "invoice_not_cancellable")
+    }
+    return this.transition(invoice, "cancelled")
+  }
+
+  simulate(id: string, outcome: SimulatedOutcome, paidAmount?: string): SandboxInvoice {
+    const invoice = this.require(id)
+    if (!isOpenInvoiceStatus(invoice.status)) {
+      throw new SandboxStateError(`Invoice is ${invoice.status}: only open invoices can be paid`, 409, "invoice_not_open")
+    }
+    switch (outcome) {
+      case "paid":
+        return this.transition(invoice, "paid", {
+          paid_amount: paidAmount ?? invoice.amount,
+          transaction_hash: fakeTransactionHash(),
+          paid_at: this.iso(),
+        })
+      case "underpaid": {
+        const half = new BigNumber(invoice.amount).dividedBy(2).decimalPlaces(2, BigNumber.ROUND_DOWN).toFixed(2)
+        return this.transition(invoice, "underpaid", {
+          paid_amount: paidAmount ?? half,
+          transaction_hash: fakeTransactionHash(),
+        })
+      }
+      case "failed":
+        return this.transition(invoice, "failed")
+      case "expired":
+        return this.transition(invoice, "expired")
+    }
+  }
+
+  /** Flips every overdue open invoice to expired; returns how many. */
+  expireDue(): number {
+    let expired = 0
+    for (const invoice of this.invoices.values()) {
+      if (this.expireIfDue(invoice)) expired++
+    }
+    return expired
+  }
+
+  reset(): void {
+    this.invoices.clear()
+    this.order.length = 0
+  }
+
+  private require(id: string): SandboxInvoice {
+    const invoice = this.invoices.get(id)
+    if (!invoice) throw new SandboxStateError(`No such invoice: ${id}`, 404, "resource_missing")
+    this.expireIfDue(invoice)
+    return invoice
+  }
+
+  private expireIfDue(invoice: SandboxInvoice): boolean {
+    if (isOpenInvoiceStatus(invoice.status) && Date.parse(invoice.expires_at) <= this.options.now()) {
+      this.transition(invoice, "expired")
+      return true
+    }
+    return false
+  }
+
+  private transition(invoice: SandboxInvoice, status: InvoiceStatus, changes: Partial<SandboxInvoice> = {}): SandboxInvoice {
+    Object.assign(invoice, changes, { status, updated_at: this.iso() })
+    const type = EVENT_FOR_STATUS[status]
+    if (type) this.emit("event", { type, invoice: { ...invoice } } satisfies InvoiceEvent)
+    return { ...invoice }
+  }
+}

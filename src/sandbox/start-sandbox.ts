@@ -1,0 +1,158 @@
+/**
+ * Starts the Meum sandbox: a local, faithful Meum (API, hosted checkout, control API, signed
+ * webhooks, fault injection) with its state in memory. Used by our tests, the demo and
+ * merchants' CI — never imported by the provider.
+ */
+import http from "node:http"
+import type { AddressInfo } from "node:net"
+import express, { type NextFunction, type Request, type Response } from "express"
+import { FaultSwitches, type Faults } from "./fault-switches"
+import { createApiRouter, sendError } from "./http-api"
+import { createCheckoutRouter } from "./hosted-checkout"
+import { createControlRouter } from "./control-api"
+import { InvoiceStore, type SandboxInvoice, type SimulatedOutcome } from "./invoice-store"
+import { SlidingWindowRateLimiter, type RateLimit } from "./rate-limiter"
+import { WebhookSender, type Delivery, type WebhookRetry } from "./webhook-sender"
+
+export interface MeumSandboxOptions {
+  port?: number
+  host?: string
+  apiKeys?: string[]
+  webhookSecret: string
+  webhookUrls?: string[]
+  invoiceLifetimeSeconds?: number
+  rateLimit?: RateLimit
+  dedupeByExternalOrderId?: boolean
+  payoutWalletConfigured?: boolean
+  webhookRetry?: Partial<WebhookRetry>
+  legacySignatures?: boolean
+  integrationId?: string
+  now?: () => number
+  logger?: (line: string) => void
+  /** Base of checkout URLs when the sandbox is reached through another host name. */
+  publicUrl?: string
+  /** How often overdue invoices are expired (they also expire when read). */
+  expirySweepMs?: number
+}
+
+export interface MeumSandbox {
+  url: string
+  apiKey: string
+  stop(): Promise<void>
+  getInvoice(id: string): SandboxInvoice | undefined
+  listInvoices(): SandboxInvoice[]
+  simulate(id: string, outcome: SimulatedOutcome, paidAmount?: string): Promise<SandboxInvoice>
+  setFaults(patch: Partial<Faults>): Faults
+  resetFaults(): Faults
+  addWebhookEndpoint(url: string): void
+  deliveries(): Delivery[]
+  waitForDeliveries(predicate: (deliveries: Delivery[]) => boolean, options?: { timeoutMs?: number }): Promise<Delivery[]>
+  expireDueInvoices(): number
+  reset(): void
+  settings: { dedupeByExternalOrderId: boolean; payoutWalletConfigured: boolean }
+}
+
+export const DEFAULT_SANDBOX_API_KEY = "sk_live_sandbox_key"
+
+export async function startMeumSandbox(options: MeumSandboxOptions): Promise<MeumSandbox> {
+  if (!options.webhookSecret) throw new Error("startMeumSandbox: webhookSecret is required")
+  const now = options.now ?? Date.now
+  const log = options.logger ?? (() => {})
+  const apiKeys = options.apiKeys?.length ? options.apiKeys : [DEFAULT_SANDBOX_API_KEY]
+  const settings = {
+    dedupeByExternalOrderId: options.dedupeByExternalOrderId ?? true,
+    payoutWalletConfigured: options.payoutWalletConfigured ?? true,
+  }
+  let baseUrl = ""
+
+  const faults = new FaultSwitches()
+  const store = new InvoiceStore({
+    lifetimeSeconds: options.invoiceLifetimeSeconds ?? 3600,
+    now,
+    checkoutUrl: (id) => `${baseUrl}/pay/${id}`,
+  })
+  const rateLimiter = new SlidingWindowRateLimiter(options.rateLimit ?? { max: 30, windowMs: 60_000 }, now)
+  const webhooks = new WebhookSender({
+    secret: options.webhookSecret,
+    retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000, ...options.webhookRetry },
+    legacySignatures: options.legacySignatures ?? false,
+    integrationId: options.integrationId,
+    now,
+    faults,
+  })
+  for (const url of options.webhookUrls ?? []) webhooks.endpoints.add(url)
+  store.on("event", (event) => webhooks.send(event))
+
+  const reset = () => {
+    store.reset()
+    faults.reset()
+    rateLimiter.reset()
+    webhooks.clearLog()
+  }
+
+  const app = express()
+  app.disable("x-powered-by")
+  // One line per request; never the Authorization header or a body.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const started = Date.now()
+    res.on("finish", () => log(`meum-sandbox ${req.method} ${req.path} ${res.statusCode} ${Date.now() - started}ms`))
+    next()
+  })
+  app.use(createApiRouter(store, faults, rateLimiter, {
+    apiKeys: () => apiKeys,
+    dedupeByExternalOrderId: () => settings.dedupeByExternalOrderId,
+    payoutWalletConfigured: () => settings.payoutWalletConfigured,
+  }))
+  app.use(createCheckoutRouter(store))
+  app.use(createControlRouter(store, faults, webhooks, reset))
+  app.use((_req: Request, res: Response) => sendError(res, 404, "invalid_request_error", "route_not_found", "No such route"))
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: number }).status ?? 500
+    sendError(res, status, status < 500 ? "invalid_request_error" : "api_error", status < 500 ? "invalid_body" : "internal_error", status < 500 ? "Malformed request body" : "Sandbox error")
+  })
+
+  const server = http.createServer(app)
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? new Error(`Meum sandbox: port ${options.port} is already in use`) : error)
+    )
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve())
+  })
+  const address = server.address() as AddressInfo
+  const host = options.host && options.host !== "0.0.0.0" && options.host !== "::" ? options.host : "127.0.0.1"
+  baseUrl = (options.publicUrl ?? `http://${host}:${address.port}`).replace(/\/$/, "")
+
+  const sweep = setInterval(() => store.expireDue(), options.expirySweepMs ?? 1000)
+  sweep.unref()
+
+  const sockets = new Set<import("node:net").Socket>()
+  server.on("connection", (socket) => {
+    sockets.add(socket)
+    socket.on("close", () => sockets.delete(socket))
+  })
+
+  return {
+    url: baseUrl,
+    apiKey: apiKeys[0],
+    settings,
+    async stop() {
+      clearInterval(sweep)
+      webhooks.stop()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        // Hanging requests (fault injection) and keep-alive sockets must not block the stop.
+        sockets.forEach((socket) => socket.destroy())
+      })
+    },
+    getInvoice: (id) => store.get(id),
+    listInvoices: () => store.list(),
+    simulate: async (id, outcome, paidAmount) => store.simulate(id, outcome, paidAmount),
+    setFaults: (patch) => faults.set(patch),
+    resetFaults: () => faults.reset(),
+    addWebhookEndpoint: (url) => void webhooks.endpoints.add(url),
+    deliveries: () => webhooks.deliveries(),
+    waitForDeliveries: (predicate, waitOptions) => webhooks.waitForDeliveries(predicate, waitOptions),
+    expireDueInvoices: () => store.expireDue(),
+    reset,
+  }
+}
