@@ -43,7 +43,7 @@ export function currencyPrecision(currencyCode: string): number {
 
 const describe = (value: unknown): string => {
   try {
-    return typeof value === "object" ? JSON.stringify(value) : String(value)
+    return typeof value === "object" || typeof value === "string" ? JSON.stringify(value) : String(value)
   } catch {
     return Object.prototype.toString.call(value)
   }

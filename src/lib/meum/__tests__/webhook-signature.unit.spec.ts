@@ -1,0 +1,144 @@
+import { signWebhook, verifyWebhook, type VerifyWebhookInput } from "../webhook-signature"
+
+// Fixed vectors computed independently of our code:
+//   printf '%s' '1719234567.{"id":"evt_1","type":"invoice.paid","data":{"invoice_id":"inv_1"}}' | openssl dgst -sha256 -hmac 'whsec_test'
+//   printf '%s' '{"id":"evt_1","type":"invoice.paid","data":{"invoice_id":"inv_1"}}' | openssl dgst -sha256 -hmac 'whsec_test'
+const SECRET = "whsec_test"
+const BODY = '{"id":"evt_1","type":"invoice.paid","data":{"invoice_id":"inv_1"}}'
+const TIMESTAMP = 1719234567
+const V1_HEX = "bc8c773f6a55104f88ad7d98e75f0fd227c0154face83dc59a56d1572f364817"
+const LEGACY_HEX = "550e744c3625887db2a7018f34ed77f2c203fac7dddd9f01a3d9f5afa9e489be"
+const AT_TIMESTAMP = () => TIMESTAMP * 1000
+
+const verify = (overrides: Partial<VerifyWebhookInput> = {}) =>
+  verifyWebhook({
+    rawBody: Buffer.from(BODY),
+    headers: {
+      "x-stablecoin-timestamp": String(TIMESTAMP),
+      "x-stablecoin-signature": `v1=${V1_HEX}`,
+      "x-stablecoin-event-id": "evt_1",
+    },
+    secrets: [SECRET],
+    now: AT_TIMESTAMP,
+    ...overrides,
+  })
+
+const reasonOf = (result: ReturnType<typeof verifyWebhook>) => (result.ok ? "ok" : result.reason)
+
+describe("verifyWebhook", () => {
+  it("accepts the independently computed v1 vector and returns the parsed event", () => {
+    const result = verify()
+    expect(result).toEqual(
+      expect.objectContaining({ ok: true, eventId: "evt_1", eventType: "invoice.paid", scheme: "v1", timestamp: TIMESTAMP })
+    )
+    expect(result.ok && result.event.data.invoice_id).toBe("inv_1")
+  })
+
+  it("rejects a tampered body and a tampered timestamp", () => {
+    expect(reasonOf(verify({ rawBody: BODY.replace("inv_1", "inv_2") }))).toBe("bad_signature")
+    expect(
+      reasonOf(
+        verify({
+          headers: { "x-stablecoin-timestamp": String(TIMESTAMP + 1), "x-stablecoin-signature": `v1=${V1_HEX}` },
+          now: () => (TIMESTAMP + 1) * 1000,
+        })
+      )
+    ).toBe("bad_signature")
+  })
+
+  it("enforces the tolerance window in both directions, boundary included", () => {
+    expect(reasonOf(verify({ now: () => (TIMESTAMP + 300) * 1000 }))).toBe("ok")
+    expect(reasonOf(verify({ now: () => (TIMESTAMP + 301) * 1000 }))).toBe("stale_timestamp")
+    expect(reasonOf(verify({ now: () => (TIMESTAMP - 300) * 1000 }))).toBe("ok")
+    expect(reasonOf(verify({ now: () => (TIMESTAMP - 301) * 1000 }))).toBe("future_timestamp")
+    expect(reasonOf(verify({ now: () => (TIMESTAMP + 61) * 1000, toleranceSeconds: 60 }))).toBe("stale_timestamp")
+  })
+
+  it("accepts when only the second secret of a rotation list matches", () => {
+    expect(reasonOf(verify({ secrets: ["whsec_new", SECRET] }))).toBe("ok")
+    expect(reasonOf(verify({ secrets: ["whsec_new", "whsec_other"] }))).toBe("bad_signature")
+    expect(reasonOf(verify({ secrets: [] }))).toBe("no_secret_configured")
+  })
+
+  it("accepts the legacy sha256= form only when enabled", () => {
+    const headers = { "x-stablecoin-signature": `sha256=${LEGACY_HEX}` }
+    expect(reasonOf(verify({ headers }))).toBe("legacy_signature_not_allowed")
+    const accepted = verify({ headers, allowLegacy: true })
+    expect(accepted).toEqual(expect.objectContaining({ ok: true, scheme: "legacy", timestamp: null }))
+    expect(reasonOf(verify({ headers: { "x-stablecoin-signature": `sha256=${"0".repeat(64)}` }, allowLegacy: true }))).toBe(
+      "bad_signature"
+    )
+  })
+
+  it("names missing headers", () => {
+    expect(reasonOf(verify({ headers: { "x-stablecoin-timestamp": String(TIMESTAMP) } }))).toBe("missing_signature")
+    expect(reasonOf(verify({ headers: { "x-stablecoin-signature": `v1=${V1_HEX}` } }))).toBe("missing_timestamp")
+    expect(
+      reasonOf(verify({ headers: { "x-stablecoin-timestamp": "soon", "x-stablecoin-signature": `v1=${V1_HEX}` } }))
+    ).toBe("invalid_timestamp")
+  })
+
+  it("falls back to X-Meum-* headers and reads header names case-insensitively, arrays included", () => {
+    expect(
+      reasonOf(verify({ headers: { "X-Meum-Timestamp": String(TIMESTAMP), "X-MEUM-SIGNATURE": [`v1=${V1_HEX}`] } }))
+    ).toBe("ok")
+  })
+
+  it("checks the integration id only when configured and present", () => {
+    const base = { "x-stablecoin-timestamp": String(TIMESTAMP), "x-stablecoin-signature": `v1=${V1_HEX}` }
+    expect(reasonOf(verify({ headers: { ...base, "x-stablecoin-integration-id": "int_a" }, integrationId: "int_b" }))).toBe(
+      "integration_id_mismatch"
+    )
+    expect(reasonOf(verify({ headers: { ...base, "x-stablecoin-integration-id": "int_a" }, integrationId: "int_a" }))).toBe("ok")
+    expect(reasonOf(verify({ headers: base, integrationId: "int_a" }))).toBe("ok")
+  })
+
+  it("rejects bodies that are not a Meum event envelope, and an edited event-id header", () => {
+    const sign = (body: string) =>
+      signWebhook({ secret: SECRET, rawBody: body, timestamp: TIMESTAMP, eventType: "x", eventId: "evt_1" })
+    expect(reasonOf(verify({ rawBody: "not json", headers: sign("not json") }))).toBe("malformed_body")
+    expect(reasonOf(verify({ rawBody: '{"hello":1}', headers: sign('{"hello":1}') }))).toBe("malformed_body")
+    const headers = { ...sign(BODY), "X-Stablecoin-Event-Id": "evt_other" }
+    expect(reasonOf(verify({ headers }))).toBe("malformed_body")
+  })
+
+  it("never throws on malformed signature values", () => {
+    for (const signature of ["v1=", "v1=zz", "v1=abc", `v1=${V1_HEX}00`, "garbage", "v1=" + "é".repeat(32)]) {
+      const result = verify({ headers: { "x-stablecoin-timestamp": String(TIMESTAMP), "x-stablecoin-signature": signature } })
+      expect(result.ok).toBe(false)
+    }
+  })
+
+  it("round-trips with signWebhook, v1 and legacy", () => {
+    const headers = signWebhook({ secret: "s3", rawBody: BODY, timestamp: TIMESTAMP, eventType: "invoice.paid", eventId: "evt_1", integrationId: "int_9" })
+    expect(headers).toEqual(
+      expect.objectContaining({
+        "Content-Type": "application/json",
+        "X-Stablecoin-Event": "invoice.paid",
+        "X-Stablecoin-Event-Id": "evt_1",
+        "X-Stablecoin-Timestamp": String(TIMESTAMP),
+        "X-Stablecoin-Integration-Id": "int_9",
+      })
+    )
+    expect(reasonOf(verify({ headers, secrets: ["s3"], integrationId: "int_9" }))).toBe("ok")
+    const legacy = signWebhook({ secret: SECRET, rawBody: BODY, timestamp: TIMESTAMP, eventType: "invoice.paid", eventId: "evt_1", legacy: true })
+    expect(legacy["X-Stablecoin-Signature"]).toBe(`sha256=${LEGACY_HEX}`)
+    const meum = signWebhook({ secret: SECRET, rawBody: BODY, timestamp: TIMESTAMP, eventType: "invoice.paid", eventId: "evt_1", headerPrefix: "X-Meum" })
+    expect(meum["X-Meum-Signature"]).toBe(`v1=${V1_HEX}`)
+  })
+
+  it("keeps secrets out of every rejection detail", () => {
+    const secret = "whsec_very_private_value"
+    const details = [
+      verify({ secrets: [secret] }),
+      verify({ secrets: [secret], now: () => 0 }),
+      verify({ secrets: [secret], headers: {} }),
+      verify({ secrets: [secret], headers: { "x-stablecoin-signature": "sha256=00" } }),
+    ].map((result) => (result.ok ? "" : result.detail))
+    for (const detail of details) {
+      expect(detail.length).toBeGreaterThan(0)
+      expect(detail).not.toContain(secret)
+      expect(detail).not.toContain(V1_HEX)
+    }
+  })
+})
