@@ -1,0 +1,238 @@
+import { inspect } from "node:util"
+import { MeumClient, type MeumClientOptions } from "../client"
+import { MeumApiError } from "../errors"
+import { closedPort, startScriptedServer, type ScriptedServer } from "./helpers/scripted-server"
+
+const API_KEY = "sk_live_client_test_9f8e7d6c5b4a"
+
+const invoice = (overrides: Record<string, unknown> = {}) => ({
+  id: "inv_cb1e73f508a2abf4ea639f100de14cef",
+  status: "awaiting_payment",
+  amount: "41.00",
+  currency: "USD",
+  checkout_url: "https://pay.meum.io/inv_cb1e73f508a2abf4ea639f100de14cef",
+  expires_at: "2099-12-31T23:59:59.999Z",
+  metadata: { medusa_session_id: "payses_1" },
+  ...overrides,
+})
+
+let server: ScriptedServer
+let sleeps: number[]
+let clients: MeumClient[]
+
+const client = (options: Partial<MeumClientOptions> = {}) => {
+  const created = new MeumClient({
+    apiKey: API_KEY,
+    baseUrl: server.url,
+    timeoutMs: 2000,
+    retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000, maxTotalMs: 60_000 },
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 0.5,
+    ...options,
+  })
+  clients.push(created)
+  return created
+}
+
+async function caught(promise: Promise<unknown>): Promise<MeumApiError> {
+  try {
+    await promise
+  } catch (error) {
+    if (error instanceof MeumApiError) return error
+    throw error
+  }
+  throw new Error("expected a MeumApiError")
+}
+
+beforeEach(async () => {
+  server = await startScriptedServer()
+  sleeps = []
+  clients = []
+})
+afterEach(async () => {
+  clients.forEach((c) => c.close())
+  await server.close()
+})
+
+describe("MeumClient requests and parsing", () => {
+  it("creates an invoice with a Bearer key and JSON body, keeping unknown fields", async () => {
+    server.answer({ status: 201, body: invoice({ order_amount: "41.00", future_field: { x: 1 } }) })
+    const created = await client().createInvoice({ amount: "41.00", currency: "USD", external_order_id: "cart_1", metadata: { a: 1 } })
+    expect(created.id).toBe("inv_cb1e73f508a2abf4ea639f100de14cef")
+    expect((created as Record<string, unknown>).future_field).toEqual({ x: 1 })
+    const [request] = server.requests
+    expect(request.method).toBe("POST")
+    expect(request.url).toBe("/v1/invoices")
+    expect(request.headers.authorization).toBe(`Bearer ${API_KEY}`)
+    expect(JSON.parse(request.body)).toEqual({ amount: "41.00", currency: "USD", external_order_id: "cart_1", metadata: { a: 1 } })
+  })
+
+  it("gets an invoice, its status and cancels it, URL-encoding the id", async () => {
+    server.answer(
+      { status: 200, body: invoice() },
+      { status: 200, body: { status: "quoted", swap_status: null, tx_hash: null, deposit_address: "0xabc" } },
+      { status: 200, body: invoice({ status: "cancelled" }) }
+    )
+    const c = client()
+    expect((await c.getInvoice("inv_a/b")).status).toBe("awaiting_payment")
+    expect((await c.getInvoiceStatus("inv_1")).status).toBe("quoted")
+    expect((await c.cancelInvoice("inv_1")).status).toBe("cancelled")
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "GET /v1/invoices/inv_a%2Fb",
+      "GET /v1/invoices/inv_1/status",
+      "POST /v1/invoices/inv_1/cancel",
+    ])
+  })
+
+  it("lists with exact query parameters and iterates every page through next_cursor", async () => {
+    server.answer(
+      { status: 200, body: { data: [invoice({ id: "inv_3" }), invoice({ id: "inv_2" })], has_more: true, next_cursor: "inv_2" } },
+      { status: 200, body: { data: [invoice({ id: "inv_1" })], has_more: false, next_cursor: null } }
+    )
+    const ids: string[] = []
+    for await (const item of client().iterateInvoices({ external_order_id: "cart_1", status: "awaiting_payment", limit: 2 })) {
+      ids.push(item.id)
+    }
+    expect(ids).toEqual(["inv_3", "inv_2", "inv_1"])
+    const sent = server.requests.map((r) => {
+      const url = new URL(r.url, "http://x")
+      return { path: url.pathname, query: Object.fromEntries(url.searchParams) }
+    })
+    const filters = { limit: "2", status: "awaiting_payment", external_order_id: "cart_1" }
+    expect(sent).toEqual([
+      { path: "/v1/invoices", query: filters },
+      { path: "/v1/invoices", query: { ...filters, starting_after: "inv_2" } },
+    ])
+  })
+
+  it("answers health", async () => {
+    server.answer({ status: 200, body: { status: "ok" } })
+    expect(await client().health()).toEqual({ status: "ok" })
+  })
+
+  it("turns a body that does not match the schema into a final invalid_response error", async () => {
+    server.answer({ status: 200, body: { id: "inv_1", status: "teleported" } })
+    const error = await caught(client().getInvoice("inv_1"))
+    expect(error).toEqual(expect.objectContaining({ kind: "final", code: "invalid_response", status: 200 }))
+    expect(error.message).toContain("status")
+  })
+
+  it("validates create input before sending anything", async () => {
+    const error = await caught(client().createInvoice({ amount: "-1", currency: "usd" }))
+    expect(error).toEqual(expect.objectContaining({ kind: "final", code: "invalid_input", attempts: 0 }))
+    expect(server.requests).toHaveLength(0)
+  })
+
+  it("reuses one keep-alive connection for sequential calls", async () => {
+    server.answer({ status: 200, body: invoice() })
+    const c = client()
+    await c.getInvoice("inv_1")
+    await c.getInvoice("inv_1")
+    await c.getInvoice("inv_1")
+    expect(server.connections()).toBe(1)
+  })
+})
+
+describe("MeumClient errors", () => {
+  it.each([
+    [401, { error: { type: "authentication_error", code: "invalid_api_key", message: "Missing or invalid API key" } }, "final", "invalid_api_key"],
+    [403, { error: { type: "permission_error", code: "INSUFFICIENT_SCOPE", message: "Missing invoices:read scope" } }, "final", "INSUFFICIENT_SCOPE"],
+    [404, { error: { type: "invalid_request_error", code: "resource_missing", message: "Invoice not found" } }, "final", "resource_missing"],
+    [409, { error: "Conflict" }, "final", undefined],
+  ])("surfaces HTTP %i as a %s error with its code, after one attempt", async (status, body, kind, code) => {
+    server.answer({ status, body })
+    const error = await caught(client().getInvoice("inv_1"))
+    expect(error).toEqual(expect.objectContaining({ status, kind, code, attempts: 1, method: "GET", path: "/v1/invoices/inv_1" }))
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it("reads the legacy 429 body and retries GET until it succeeds", async () => {
+    server.answer({ status: 429, body: { error: "Too many requests" } }, { status: 200, body: invoice() })
+    expect((await client().getInvoice("inv_1")).id).toBe("inv_cb1e73f508a2abf4ea639f100de14cef")
+    expect(server.requests).toHaveLength(2)
+  })
+
+  it("retries GET on 503 up to maxAttempts with growing jittered delays", async () => {
+    server.answer({ status: 503, body: { error: { code: "unavailable", message: "down" } } })
+    const error = await caught(client().getInvoice("inv_1"))
+    expect(error).toEqual(expect.objectContaining({ status: 503, kind: "retryable", attempts: 3 }))
+    expect(server.requests).toHaveLength(3)
+    expect(sleeps).toEqual([50, 100]) // full jitter (random 0.5) over 100, 200
+  })
+
+  it("retries cancel on 502", async () => {
+    server.answer({ status: 502, body: "" }, { status: 200, body: invoice({ status: "cancelled" }) })
+    expect((await client().cancelInvoice("inv_1")).status).toBe("cancelled")
+    expect(server.requests).toHaveLength(2)
+  })
+
+  it("never re-sends a create after a 5xx: it is ambiguous", async () => {
+    server.answer({ status: 503, body: { error: "busy" } })
+    const error = await caught(client().createInvoice({ amount: "1.00", currency: "USD" }))
+    expect(error).toEqual(expect.objectContaining({ kind: "ambiguous", status: 503, attempts: 1 }))
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it("never re-sends a create after a timeout: it is ambiguous", async () => {
+    server.answer("hang")
+    const error = await caught(client({ timeoutMs: 200 }).createInvoice({ amount: "1.00", currency: "USD" }))
+    expect(error).toEqual(expect.objectContaining({ kind: "ambiguous", code: "timeout", attempts: 1 }))
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it("retries a create on 429, which surely did not create anything", async () => {
+    server.answer({ status: 429, body: { error: "Too many requests" } }, { status: 201, body: invoice() })
+    expect((await client().createInvoice({ amount: "41.00", currency: "USD" })).id).toBe("inv_cb1e73f508a2abf4ea639f100de14cef")
+    expect(server.requests.filter((r) => r.method === "POST")).toHaveLength(2)
+  })
+
+  it("retries a create on connection refused, then reports it as retryable", async () => {
+    const c = client({ baseUrl: `http://127.0.0.1:${await closedPort()}` })
+    const error = await caught(c.createInvoice({ amount: "1.00", currency: "USD" }))
+    expect(error).toEqual(expect.objectContaining({ kind: "retryable", code: "ECONNREFUSED", attempts: 3, status: undefined }))
+    expect(sleeps).toHaveLength(2)
+  })
+
+  it("honours Retry-After in seconds", async () => {
+    server.answer({ status: 429, body: { error: "Too many requests" }, headers: { "Retry-After": "2" } }, { status: 200, body: invoice() })
+    await client().getInvoice("inv_1")
+    expect(sleeps).toEqual([2000])
+  })
+
+  it("stops retrying when the next delay would exceed the total time budget", async () => {
+    server.answer({ status: 429, body: { error: "Too many requests" }, headers: { "Retry-After": "30" } })
+    const error = await caught(client({ retry: { maxAttempts: 5, maxTotalMs: 10_000 } }).getInvoice("inv_1"))
+    expect(error.attempts).toBe(1)
+    expect(sleeps).toEqual([])
+  })
+})
+
+describe("the API key never leaks", () => {
+  const failures: Array<[string, () => Promise<unknown>]> = [
+    ["HTTP error echoing the Authorization header", async () => {
+      server.answer((req) => ({ status: 400, body: { error: { code: "bad", message: `you sent ${req.headers.authorization}` } } }))
+      return client().getInvoice("inv_1")
+    }],
+    ["legacy body echoing the key", async () => {
+      server.answer({ status: 403, body: { error: `key ${API_KEY} lacks scope` } })
+      return client().getInvoice("inv_1")
+    }],
+    ["timeout", async () => {
+      server.answer("hang")
+      return client({ timeoutMs: 100, retry: { maxAttempts: 1 } }).getInvoice("inv_1")
+    }],
+    ["connection refused", async () => client({ baseUrl: `http://127.0.0.1:${await closedPort()}`, retry: { maxAttempts: 1 } }).getInvoice("inv_1")],
+    ["invalid response", async () => {
+      server.answer({ status: 200, body: { nope: API_KEY } })
+      return client().getInvoice("inv_1")
+    }],
+  ]
+
+  it.each(failures)("%s", async (_name, run) => {
+    const error = await caught(run())
+    for (const text of [error.message, String(error.stack), JSON.stringify(error), inspect(error, { depth: 10 }), inspect(error, { showHidden: true, depth: 10 })]) {
+      expect(text).not.toContain(API_KEY)
+    }
+    expect((error as unknown as { cause?: unknown }).cause).toBeUndefined()
+  })
+})
