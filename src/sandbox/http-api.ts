@@ -58,6 +58,10 @@ export function createApiRouter(
     res.json({ status: "ok", sandbox: true })
   })
 
+  // Read the body first: a create that reached "Meum" whole is processed even when the client
+  // gave up waiting (that is exactly the ambiguous case the provider must recover from).
+  router.use("/v1", express.json({ limit: "100kb" }))
+
   // Fault injection applies to the merchant API only.
   router.use("/v1", async (_req: Request, res: Response, next: NextFunction) => {
     const current = faults.get()
@@ -81,8 +85,6 @@ export function createApiRouter(
     }
     next()
   })
-
-  router.use("/v1", express.json({ limit: "100kb" }))
 
   router.post("/v1/invoices", (req, res) => {
     const retryAfterMs = rateLimiter.take(req.ip ?? "unknown")

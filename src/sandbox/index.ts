@@ -1,5 +1,5 @@
 export { startMeumSandbox, DEFAULT_SANDBOX_API_KEY } from "./start-sandbox"
 export type { MeumSandbox, MeumSandboxOptions } from "./start-sandbox"
-export type { SandboxInvoice, SimulatedOutcome } from "./invoice-store"
+export type { InvoiceEvent, SandboxInvoice, SimulatedOutcome } from "./invoice-store"
 export type { Delivery, WebhookRetry } from "./webhook-sender"
 export type { Faults } from "./fault-switches"

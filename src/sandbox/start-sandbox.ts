@@ -10,7 +10,7 @@ import { FaultSwitches, type Faults } from "./fault-switches"
 import { createApiRouter, sendError } from "./http-api"
 import { createCheckoutRouter } from "./hosted-checkout"
 import { createControlRouter } from "./control-api"
-import { InvoiceStore, type SandboxInvoice, type SimulatedOutcome } from "./invoice-store"
+import { InvoiceStore, type InvoiceEvent, type SandboxInvoice, type SimulatedOutcome } from "./invoice-store"
 import { SlidingWindowRateLimiter, type RateLimit } from "./rate-limiter"
 import { WebhookSender, type Delivery, type WebhookRetry } from "./webhook-sender"
 
@@ -47,6 +47,8 @@ export interface MeumSandbox {
   addWebhookEndpoint(url: string): void
   deliveries(): Delivery[]
   waitForDeliveries(predicate: (deliveries: Delivery[]) => boolean, options?: { timeoutMs?: number }): Promise<Delivery[]>
+  /** Resolves with the next invoice event matching the predicate (e.g. a create landing). */
+  waitForInvoiceEvent(predicate: (event: InvoiceEvent) => boolean, options?: { timeoutMs?: number }): Promise<InvoiceEvent>
   expireDueInvoices(): number
   reset(): void
   settings: { dedupeByExternalOrderId: boolean; payoutWalletConfigured: boolean }
@@ -152,6 +154,23 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
     addWebhookEndpoint: (url) => void webhooks.endpoints.add(url),
     deliveries: () => webhooks.deliveries(),
     waitForDeliveries: (predicate, waitOptions) => webhooks.waitForDeliveries(predicate, waitOptions),
+    waitForInvoiceEvent: (predicate, waitOptions) =>
+      new Promise<InvoiceEvent>((resolve, reject) => {
+        const onEvent = (event: InvoiceEvent) => {
+          if (!predicate(event)) return
+          cleanup()
+          resolve(event)
+        }
+        const timer = setTimeout(() => {
+          cleanup()
+          reject(new Error("expected sandbox invoice event not seen in time"))
+        }, waitOptions?.timeoutMs ?? 10_000)
+        const cleanup = () => {
+          clearTimeout(timer)
+          store.off("event", onEvent)
+        }
+        store.on("event", onEvent)
+      }),
     expireDueInvoices: () => store.expireDue(),
     reset,
   }
