@@ -18,7 +18,9 @@ export interface SandboxEnv {
   connect: (apiBaseUrl: string) => void
 }
 
-export function useMeumSandbox(options: { orderFirst?: boolean; dedupe?: boolean } = {}): SandboxEnv {
+export function useMeumSandbox(
+  options: { orderFirst?: boolean; dedupe?: boolean; webhookPath?: string } = {}
+): SandboxEnv {
   let sandbox: MeumSandbox | undefined
   let connectedTo: string | undefined
   const captured: string[] = []
@@ -48,6 +50,8 @@ export function useMeumSandbox(options: { orderFirst?: boolean; dedupe?: boolean
     process.env.MEUM_API_BASE_URL = sandbox.url
     process.env.MEUM_RETURN_URL = "http://localhost:8000/checkout/return?cart_id={cart_id}"
     process.env.MEUM_ORDER_FIRST = options.orderFirst ? "true" : "false"
+    // The scheduled reconcile job would race the tests; suites run it explicitly.
+    process.env.MEUM_RECONCILE_DISABLED = "true"
   })
 
   afterAll(async () => {
@@ -64,7 +68,7 @@ export function useMeumSandbox(options: { orderFirst?: boolean; dedupe?: boolean
     capturedOutput: () => captured.join(""),
     connect: (apiBaseUrl: string) => {
       if (connectedTo === apiBaseUrl) return
-      sandbox!.addWebhookEndpoint(`${apiBaseUrl.replace(/\/$/, "")}/hooks/payment/meum_meum`)
+      sandbox!.addWebhookEndpoint(`${apiBaseUrl.replace(/\/$/, "")}${options.webhookPath ?? "/hooks/payment/meum_meum"}`)
       connectedTo = apiBaseUrl
     },
   }

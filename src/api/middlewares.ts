@@ -4,6 +4,12 @@ import { resolveCartReference } from "./middlewares/resolve-cart-reference"
 export default defineMiddlewares({
   routes: [
     {
+      // The plugin's webhook route verifies the signature over the exact bytes received.
+      method: ["POST"],
+      matcher: "/hooks/meum",
+      bodyParser: { preserveRawBody: true, sizeLimit: "256kb" },
+    },
+    {
       method: ["POST"],
       matcher: "/store/payment-collections/:id/payment-sessions",
       middlewares: [resolveCartReference],

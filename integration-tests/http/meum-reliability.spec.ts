@@ -1,0 +1,151 @@
+/**
+ * The plugin's synchronous webhook route (/hooks/meum) and the reconcile job, on real Medusa +
+ * PostgreSQL + the sandbox: exactly one order per paid invoice, whatever happens to webhooks.
+ */
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { signWebhook } from "../../src/lib/meum/webhook-signature"
+import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
+import { seedStore, type SeededStore } from "../helpers/seed-store"
+import { storeFlow } from "../helpers/store-flow"
+import { capturesForCollection, ordersForCart, sessionState } from "../helpers/medusa-state"
+import { TEST_WEBHOOK_SECRET, useMeumSandbox } from "../helpers/meum-sandbox-env"
+
+jest.setTimeout(300 * 1000)
+
+const env = useMeumSandbox({ webhookPath: "/hooks/meum" })
+let eventCounter = 0
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let seed: SeededStore
+    const flow = () => storeFlow(api, seed.publishableKey, seed.regionId)
+
+    beforeEach(async () => {
+      env.connect(String(api.defaults.baseURL))
+      seed = await seedStore(getContainer())
+    })
+
+    async function cartWithSession() {
+      const cart = await flow().createCart()
+      await flow().addItem(cart.id, seed.variantId, 2)
+      const session = await flow().startSession(cart.id, "pp_meum_meum")
+      return { cartId: cart.id, session, invoiceId: String(session.data.invoice_id) }
+    }
+
+    /** Pays at Meum while every webhook is lost on the way. */
+    async function payWithWebhooksLost(invoiceId: string, outcome: "paid" | "underpaid" | "expired" = "paid") {
+      env.sandbox().setFaults({ webhook_drop_rate: 1 })
+      try {
+        await env.sandbox().simulate(invoiceId, outcome)
+      } finally {
+        env.sandbox().resetFaults()
+      }
+    }
+
+    function postWebhook(invoiceId: string, type = "invoice.paid", options: { secret?: string; body?: string } = {}) {
+      const id = `evt_${String(++eventCounter).padStart(32, "0")}`
+      const body = options.body ?? JSON.stringify({ id, type, createdAt: new Date().toISOString(), data: { invoice_id: invoiceId } })
+      const headers = signWebhook({
+        secret: options.secret ?? TEST_WEBHOOK_SECRET,
+        rawBody: body,
+        timestamp: Math.floor(Date.now() / 1000),
+        eventType: type,
+        eventId: id,
+      })
+      return api.post("/hooks/meum", body, { headers, transformRequest: [(data: string) => data], validateStatus: () => true })
+    }
+
+    it("answers 401 to a forged webhook and 400 to a malformed one, changing nothing", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      await payWithWebhooksLost(invoiceId)
+      const forged = await postWebhook(invoiceId, "invoice.paid", { secret: "whsec_attacker" })
+      expect(forged.status).toBe(401)
+      const unsigned = await api.post("/hooks/meum", { id: "evt_x", type: "invoice.paid", data: { invoice_id: invoiceId } }, { validateStatus: () => true })
+      expect(unsigned.status).toBe(401)
+      const malformed = await postWebhook(invoiceId, "invoice.paid", { body: "{not json" })
+      expect(malformed.status).toBe(400)
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+      expect((await sessionState(getContainer(), session.id)).status).toBe("pending")
+    })
+
+    it("answers 200 only after the order exists, and marks a repeat as duplicate", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      await payWithWebhooksLost(invoiceId)
+
+      const first = await postWebhook(invoiceId)
+      expect(first.status).toBe(200)
+      expect(first.data).toEqual({ received: true })
+      // Right after the response, no waiting: the order and the capture are committed.
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+      expect(await capturesForCollection(getContainer(), session.payment_collection_id)).toEqual({ payments: 1, captures: 1, capturedAt: [expect.any(Date)] })
+
+      const again = await postWebhook(invoiceId)
+      expect(again.status).toBe(200)
+      expect(again.data).toEqual({ received: true, duplicate: true })
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+    })
+
+    it("updates the session for underpaid and expired invoices, which Medusa's core route ignores", async () => {
+      const under = await cartWithSession()
+      await payWithWebhooksLost(under.invoiceId, "underpaid")
+      expect((await postWebhook(under.invoiceId, "invoice.underpaid")).status).toBe(200)
+      expect((await sessionState(getContainer(), under.session.id)).status).toBe("requires_more")
+
+      const expired = await cartWithSession()
+      await payWithWebhooksLost(expired.invoiceId, "expired")
+      expect((await postWebhook(expired.invoiceId, "invoice.expired")).data).toEqual({ received: true })
+      expect((await sessionState(getContainer(), expired.session.id)).status).toBe("canceled")
+      expect((await postWebhook(expired.invoiceId, "invoice.expired")).data).toEqual({ received: true, duplicate: true })
+      expect(await ordersForCart(getContainer(), under.cartId)).toEqual([])
+      expect(await ordersForCart(getContainer(), expired.cartId)).toEqual([])
+    })
+
+    it("with every webhook dropped, one job run turns each paid invoice into exactly one order", async () => {
+      const carts = [await cartWithSession(), await cartWithSession(), await cartWithSession()]
+      const unpaid = await cartWithSession()
+      for (const { invoiceId } of carts) await payWithWebhooksLost(invoiceId)
+
+      const summary = await runMeumReconcile(getContainer())
+      expect(summary).toEqual(expect.objectContaining({ captured: 3, failed: 0 }))
+      for (const { cartId, session } of carts) {
+        expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+        expect(await capturesForCollection(getContainer(), session.payment_collection_id)).toEqual(expect.objectContaining({ payments: 1, captures: 1 }))
+      }
+      expect(await ordersForCart(getContainer(), unpaid.cartId)).toEqual([])
+      const second = await runMeumReconcile(getContainer())
+      expect(second.captured).toBe(0)
+    })
+
+    it("delivered three times and reordered, each paid invoice gives one order and one capture", async () => {
+      const carts = [await cartWithSession(), await cartWithSession()]
+      env.sandbox().setFaults({ webhook_duplicates: 3, webhook_reorder: true })
+      try {
+        for (const { invoiceId } of carts) await env.sandbox().simulate(invoiceId, "paid")
+        await env.sandbox().waitForDeliveries(
+          (all) => carts.every(({ invoiceId }) => all.filter((d) => d.invoice_id === invoiceId && d.event_type === "invoice.paid" && d.status_code === 200).length >= 3),
+          { timeoutMs: 60_000 }
+        )
+      } finally {
+        env.sandbox().resetFaults()
+      }
+      for (const { cartId, session } of carts) {
+        expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+        expect(await capturesForCollection(getContainer(), session.payment_collection_id)).toEqual(expect.objectContaining({ payments: 1, captures: 1 }))
+      }
+    })
+
+    it("races of webhook vs shopper return give exactly one order each", async () => {
+      const RACES = Number(process.env.MEUM_RACES ?? 50)
+      for (let race = 0; race < RACES; race++) {
+        const { cartId, invoiceId } = await cartWithSession()
+        await payWithWebhooksLost(invoiceId)
+        const [hook, completed] = await Promise.all([postWebhook(invoiceId), flow().complete(cartId)])
+        expect([200, 409]).toContain(completed.status)
+        expect(hook.status).toBe(200)
+        const orders = await ordersForCart(getContainer(), cartId)
+        expect(orders).toHaveLength(1)
+        if (completed.status === 200) expect(completed.data.order?.id ?? orders[0]).toBe(orders[0])
+      }
+    })
+  },
+})

@@ -1,0 +1,41 @@
+/**
+ * POST /hooks/meum — the webhook URL to configure in Meum. Unlike Medusa's core
+ * /hooks/payment/:provider (which answers 200 before doing anything, 5 s later, without retry),
+ * this route verifies first and processes synchronously:
+ *   401 bad/missing signature or stale timestamp · 400 malformed · 200 {received:true} once the
+ *   state is committed (the order exists for a paid invoice) · 200 {received:true, duplicate:true}
+ *   when it already was · 503 on a transient failure, so Meum retries.
+ */
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { getMeumProvider } from "../../../lib/provider-registry"
+import { verifyAndFetchInvoice } from "../../../providers/meum/webhook-action"
+import { reconcileMeumSession } from "../../../lib/reconcile/reconcile-meum-session"
+
+export async function POST(req: MedusaRequest, res: MedusaResponse) {
+  const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
+  const registered = getMeumProvider()
+  if (!registered) {
+    res.status(503).json({ received: false, error: "payment provider not configured" })
+    return
+  }
+  try {
+    const verified = await verifyAndFetchInvoice(
+      (req as unknown as { rawBody?: Buffer }).rawBody,
+      req.headers as Record<string, unknown>,
+      registered.options,
+      registered.client
+    )
+    if (!verified.ok) {
+      if (verified.status !== 200) logger.warn(`Meum webhook rejected: ${verified.reason}`)
+      res.status(verified.status).json(verified.status === 200 ? { received: true, ignored: verified.reason } : { received: false, error: verified.reason })
+      return
+    }
+    const result = await reconcileMeumSession(req.scope, verified.event.sessionId)
+    const duplicate = (result.outcome === "captured" || result.outcome === "updated") && result.duplicate
+    res.status(200).json(duplicate ? { received: true, duplicate: true } : { received: true })
+  } catch (error) {
+    logger.error(`Meum webhook processing failed, Meum will retry: ${(error as Error).message}`)
+    res.status(503).json({ received: false, error: "temporary failure, retry later" })
+  }
+}

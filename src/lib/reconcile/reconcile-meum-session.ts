@@ -1,0 +1,114 @@
+/**
+ * Brings one Meum payment session in line with its invoice. The single place that acts on an
+ * invoice's state, used by the plugin's webhook route and the reconcile job.
+ *
+ * - paid (as asked)  → Medusa's processPaymentWorkflow: authorize → captured → Payment + Capture,
+ *                      cart completed into an order (it holds the cart lock, so a concurrent shopper
+ *                      return or duplicate delivery serialises behind it and finds the order).
+ * - underpaid, expired, cancelled, failed, refunded → the session status is refreshed through
+ *                      Medusa's authorizePaymentSession, which asks the provider (the status table)
+ *                      and stores the answer — Medusa's core webhook path ignores these actions.
+ * - open             → nothing to do.
+ * Throws on transient failures (Meum or the database): callers answer 5xx or retry next run.
+ */
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
+import { processPaymentWorkflow } from "@medusajs/core-flows"
+import { isOpenInvoiceStatus, type InvoiceStatus } from "../meum/schemas"
+import { sessionStatusForInvoice } from "../meum/status-table"
+import { getMeumProvider, isMeumProviderId } from "../provider-registry"
+import { readStoredSessionData } from "../../providers/meum/session-data"
+import { isPaidAsAsked } from "../../providers/meum/invoice-checks"
+
+export type ReconcileOutcome =
+  | { outcome: "skipped"; reason: string }
+  | { outcome: "open"; invoiceStatus: InvoiceStatus }
+  | { outcome: "captured"; duplicate: boolean; orderId?: string }
+  | { outcome: "updated"; duplicate: boolean; invoiceStatus: InvoiceStatus; sessionStatus: string }
+  | { outcome: "mismatch"; invoiceStatus: InvoiceStatus }
+
+interface SessionRow {
+  id: string
+  status: string
+  provider_id: string
+  amount: unknown
+  data: Record<string, unknown>
+  payment_collection_id: string
+  payment?: { id: string; captured_at?: Date | string | null } | null
+}
+
+async function orderForCollection(container: MedusaContainer, paymentCollectionId: string): Promise<string | undefined> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data: links } = await query.graph({
+    entity: "cart_payment_collection",
+    fields: ["cart_id"],
+    filters: { payment_collection_id: paymentCollectionId },
+  })
+  const cartId = (links[0] as { cart_id?: string } | undefined)?.cart_id
+  if (!cartId) return undefined
+  const { data: orders } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
+  return (orders[0] as { order_id?: string } | undefined)?.order_id
+}
+
+async function loadSession(container: MedusaContainer, sessionId: string): Promise<SessionRow | undefined> {
+  const payment = container.resolve(Modules.PAYMENT)
+  const [session] = await payment.listPaymentSessions({ id: sessionId }, { relations: ["payment"] })
+  return session as unknown as SessionRow | undefined
+}
+
+export async function reconcileMeumSession(container: MedusaContainer, sessionId: string): Promise<ReconcileOutcome> {
+  const registered = getMeumProvider()
+  if (!registered) throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "The Meum payment provider is not configured")
+  const session = await loadSession(container, sessionId)
+  if (!session) return { outcome: "skipped", reason: "no such payment session" }
+  if (!isMeumProviderId(session.provider_id)) return { outcome: "skipped", reason: "not a Meum session" }
+  const stored = readStoredSessionData(session.data)
+  if (!stored) return { outcome: "skipped", reason: "the session has no invoice" }
+
+  const invoice = await registered.client.getInvoice(stored.invoice_id)
+  const mode = registered.options.orderFirst ? "order_first" : "pay_first"
+
+  if (invoice.status === "paid") {
+    if (!isPaidAsAsked(invoice, { amount: stored.amount, currency: stored.currency })) {
+      // Never captured silently: authorize stores `error` + the flag for the merchant.
+      await refreshSessionStatus(container, session.id)
+      return { outcome: "mismatch", invoiceStatus: invoice.status }
+    }
+    const capturedBefore = Boolean(session.payment?.captured_at)
+    const orderBefore = await orderForCollection(container, session.payment_collection_id)
+    if (capturedBefore && orderBefore) return { outcome: "captured", duplicate: true, orderId: orderBefore }
+
+    await processPaymentWorkflow(container).run({
+      input: { action: "captured", data: { session_id: session.id, amount: session.amount as number } },
+    })
+    const after = await loadSession(container, session.id)
+    const orderId = await orderForCollection(container, session.payment_collection_id)
+    if (!after?.payment?.captured_at) {
+      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `Meum session ${session.id}: the payment was not captured`)
+    }
+    return { outcome: "captured", duplicate: false, orderId }
+  }
+
+  if (isOpenInvoiceStatus(invoice.status)) return { outcome: "open", invoiceStatus: invoice.status }
+
+  const target = sessionStatusForInvoice(invoice.status, mode)
+  if (session.status === target) {
+    return { outcome: "updated", duplicate: true, invoiceStatus: invoice.status, sessionStatus: target }
+  }
+  await refreshSessionStatus(container, session.id)
+  const after = await loadSession(container, session.id)
+  return { outcome: "updated", duplicate: false, invoiceStatus: invoice.status, sessionStatus: after?.status ?? target }
+}
+
+/**
+ * Medusa's authorizePaymentSession asks the provider for the live status and stores it on the
+ * session; for anything but authorized/captured it then throws NOT_ALLOWED — expected here.
+ */
+async function refreshSessionStatus(container: MedusaContainer, sessionId: string): Promise<void> {
+  const payment = container.resolve(Modules.PAYMENT)
+  try {
+    await payment.authorizePaymentSession(sessionId, {})
+  } catch (error) {
+    if (!(error instanceof MedusaError && error.type === MedusaError.Types.NOT_ALLOWED)) throw error
+  }
+}
