@@ -16,7 +16,7 @@ const env = useMeumSandbox({ webhookPath: "/hooks/meum" })
 let eventCounter = 0
 
 medusaIntegrationTestRunner({
-  testSuite: ({ api, getContainer }) => {
+  testSuite: ({ api, getContainer, dbConnection }) => {
     let seed: SeededStore
     const flow = () => storeFlow(api, seed.publishableKey, seed.regionId)
 
@@ -132,6 +132,35 @@ medusaIntegrationTestRunner({
         expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
         expect(await capturesForCollection(getContainer(), session.payment_collection_id)).toEqual(expect.objectContaining({ payments: 1, captures: 1 }))
       }
+    })
+
+    it("answers 503 on a database fault and succeeds when the sandbox retries", async () => {
+      const { cartId, invoiceId } = await cartWithSession()
+      env.sandbox().setWebhookRetry({ maxAttempts: 4, baseDelayMs: 1500, maxDelayMs: 1500 })
+      await dbConnection.raw('ALTER TABLE "payment" RENAME TO "payment_unavailable"')
+      let restored = false
+      try {
+        await env.sandbox().simulate(invoiceId, "paid")
+        const [failed] = await env.sandbox().waitForDeliveries(
+          (all) => all.some((d) => d.invoice_id === invoiceId && d.event_type === "invoice.paid" && d.status_code === 503),
+          { timeoutMs: 30_000 }
+        ).then((all) => all.filter((d) => d.invoice_id === invoiceId && d.event_type === "invoice.paid"))
+        expect(failed).toEqual(expect.objectContaining({ attempt_number: 1, status_code: 503 }))
+        expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+        await dbConnection.raw('ALTER TABLE "payment_unavailable" RENAME TO "payment"')
+        restored = true
+        const attempts = await env.sandbox().waitForDeliveries(
+          (all) => all.some((d) => d.invoice_id === invoiceId && d.event_type === "invoice.paid" && d.status_code === 200),
+          { timeoutMs: 30_000 }
+        )
+        const codes = attempts.filter((d) => d.invoice_id === invoiceId && d.event_type === "invoice.paid").map((d) => d.status_code)
+        expect(codes[0]).toBe(503)
+        expect(codes[codes.length - 1]).toBe(200)
+      } finally {
+        if (!restored) await dbConnection.raw('ALTER TABLE "payment_unavailable" RENAME TO "payment"')
+        env.sandbox().setWebhookRetry({ maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 })
+      }
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
     })
 
     it("races of webhook vs shopper return give exactly one order each", async () => {

@@ -45,6 +45,8 @@ export interface MeumSandbox {
   setFaults(patch: Partial<Faults>): Faults
   resetFaults(): Faults
   addWebhookEndpoint(url: string): void
+  /** Changes the webhook retry schedule at run time (tests that need a window between attempts). */
+  setWebhookRetry(patch: Partial<WebhookRetry>): WebhookRetry
   deliveries(): Delivery[]
   waitForDeliveries(predicate: (deliveries: Delivery[]) => boolean, options?: { timeoutMs?: number }): Promise<Delivery[]>
   /** Resolves with the next invoice event matching the predicate (e.g. a create landing). */
@@ -152,6 +154,7 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
     setFaults: (patch) => faults.set(patch),
     resetFaults: () => faults.reset(),
     addWebhookEndpoint: (url) => void webhooks.endpoints.add(url),
+    setWebhookRetry: (patch) => webhooks.setRetry(patch),
     deliveries: () => webhooks.deliveries(),
     waitForDeliveries: (predicate, waitOptions) => webhooks.waitForDeliveries(predicate, waitOptions),
     waitForInvoiceEvent: (predicate, waitOptions) =>

@@ -141,6 +141,11 @@ export class WebhookSender extends EventEmitter {
     this.dispatch(outgoing)
   }
 
+  setRetry(patch: Partial<WebhookRetry>): WebhookRetry {
+    Object.assign(this.options.retry, patch)
+    return { ...this.options.retry }
+  }
+
   stop(): void {
     this.stopped = true
     this.timers.forEach(clearTimeout)

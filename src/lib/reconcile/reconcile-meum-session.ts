@@ -37,7 +37,10 @@ interface SessionRow {
   payment?: { id: string; captured_at?: Date | string | null } | null
 }
 
-async function orderForCollection(container: MedusaContainer, paymentCollectionId: string): Promise<string | undefined> {
+async function cartAndOrder(
+  container: MedusaContainer,
+  paymentCollectionId: string
+): Promise<{ cartId?: string; orderId?: string }> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: links } = await query.graph({
     entity: "cart_payment_collection",
@@ -45,9 +48,9 @@ async function orderForCollection(container: MedusaContainer, paymentCollectionI
     filters: { payment_collection_id: paymentCollectionId },
   })
   const cartId = (links[0] as { cart_id?: string } | undefined)?.cart_id
-  if (!cartId) return undefined
+  if (!cartId) return {}
   const { data: orders } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
-  return (orders[0] as { order_id?: string } | undefined)?.order_id
+  return { cartId, orderId: (orders[0] as { order_id?: string } | undefined)?.order_id }
 }
 
 async function loadSession(container: MedusaContainer, sessionId: string): Promise<SessionRow | undefined> {
@@ -75,16 +78,23 @@ export async function reconcileMeumSession(container: MedusaContainer, sessionId
       return { outcome: "mismatch", invoiceStatus: invoice.status }
     }
     const capturedBefore = Boolean(session.payment?.captured_at)
-    const orderBefore = await orderForCollection(container, session.payment_collection_id)
-    if (capturedBefore && orderBefore) return { outcome: "captured", duplicate: true, orderId: orderBefore }
+    const before = await cartAndOrder(container, session.payment_collection_id)
+    if (capturedBefore && (before.orderId || !before.cartId)) {
+      return { outcome: "captured", duplicate: true, orderId: before.orderId }
+    }
 
     await processPaymentWorkflow(container).run({
       input: { action: "captured", data: { session_id: session.id, amount: session.amount as number } },
     })
     const after = await loadSession(container, session.id)
-    const orderId = await orderForCollection(container, session.payment_collection_id)
+    const { cartId, orderId } = await cartAndOrder(container, session.payment_collection_id)
     if (!after?.payment?.captured_at) {
       throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `Meum session ${session.id}: the payment was not captured`)
+    }
+    // processPaymentWorkflow completes the cart with continueOnPermanentFailure: a failed
+    // completion does not fail the workflow, so check the order really exists.
+    if (cartId && !orderId) {
+      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `Meum session ${session.id}: paid, but the order was not created yet`)
     }
     return { outcome: "captured", duplicate: false, orderId }
   }
