@@ -8,7 +8,8 @@ import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { storeFlow } from "../helpers/store-flow"
 import { capturesForCollection, ordersForCart, sessionState } from "../helpers/medusa-state"
-import { TEST_WEBHOOK_SECRET, useMeumSandbox } from "../helpers/meum-sandbox-env"
+import { TEST_API_KEY, TEST_WEBHOOK_SECRET, useMeumSandbox } from "../helpers/meum-sandbox-env"
+import { adminAuthHeaders } from "../helpers/admin-auth"
 
 jest.setTimeout(300 * 1000)
 
@@ -132,6 +133,35 @@ medusaIntegrationTestRunner({
         expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
         expect(await capturesForCollection(getContainer(), session.payment_collection_id)).toEqual(expect.objectContaining({ payments: 1, captures: 1 }))
       }
+    })
+
+    it("keeps the admin routes behind admin auth; Re-check now reconciles a session on demand", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      await payWithWebhooksLost(invoiceId)
+      const anonymous = await api.post(`/admin/meum/payment-sessions/${session.id}/reconcile`, {}, { validateStatus: () => true })
+      expect(anonymous.status).toBe(401)
+      expect((await api.get(`/admin/meum/orders/order_x`, { validateStatus: () => true })).status).toBe(401)
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+
+      const headers = await adminAuthHeaders(api, getContainer())
+      const recheck = await api.post(`/admin/meum/payment-sessions/${session.id}/reconcile`, {}, { headers })
+      expect(recheck.status).toBe(200)
+      expect(recheck.data.result).toEqual(expect.objectContaining({ outcome: "captured", duplicate: false }))
+      const [orderId] = await ordersForCart(getContainer(), cartId)
+      expect(orderId).toBeDefined()
+
+      const view = await api.get(`/admin/meum/orders/${orderId}`, { headers })
+      expect(view.data.meum_sessions).toEqual([
+        expect.objectContaining({
+          session_id: session.id,
+          session_status: "authorized",
+          invoice: expect.objectContaining({ id: invoiceId, status: "paid", paid_amount: "41.00", transaction_hash: expect.stringMatching(/^0x/) }),
+        }),
+      ])
+      expect(JSON.stringify(view.data)).not.toContain(TEST_API_KEY)
+      expect(JSON.stringify(view.data)).not.toContain(TEST_WEBHOOK_SECRET)
+      const invalid = await api.post(`/admin/meum/payment-sessions/not-a-session/reconcile`, {}, { headers, validateStatus: () => true })
+      expect(invalid.status).toBe(400)
     })
 
     it("answers 503 on a database fault and succeeds when the sandbox retries", async () => {

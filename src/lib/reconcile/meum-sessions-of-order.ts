@@ -1,0 +1,73 @@
+/** The Meum payment sessions behind an order, with the public invoice facts kept in their data. */
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { isMeumProviderId } from "../provider-registry"
+
+export interface MeumSessionView {
+  session_id: string
+  session_status: string
+  amount: unknown
+  currency_code: string
+  invoice: {
+    id?: unknown
+    status?: unknown
+    amount?: unknown
+    currency?: unknown
+    paid_amount?: unknown
+    output_asset?: unknown
+    transaction_hash?: unknown
+    checkout_url?: unknown
+    expires_at?: unknown
+    paid_at?: unknown
+    flag?: unknown
+    last_checked_at?: unknown
+  }
+}
+
+const VISIBLE = ["invoice_id", "status", "amount", "currency", "paid_amount", "output_asset", "transaction_hash", "checkout_url", "expires_at", "paid_at", "meum_flag", "last_checked_at"] as const
+
+export async function meumSessionsOfOrder(container: MedusaContainer, orderId: string): Promise<MeumSessionView[]> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "order",
+    fields: [
+      "id",
+      "payment_collections.payment_sessions.id",
+      "payment_collections.payment_sessions.status",
+      "payment_collections.payment_sessions.provider_id",
+      "payment_collections.payment_sessions.amount",
+      "payment_collections.payment_sessions.currency_code",
+      "payment_collections.payment_sessions.data",
+    ],
+    filters: { id: orderId },
+  })
+  const order = data[0] as any
+  if (!order) return []
+  const sessions = (order.payment_collections ?? []).flatMap((collection: any) => collection?.payment_sessions ?? [])
+  return sessions
+    .filter((session: any) => isMeumProviderId(session.provider_id))
+    .map((session: any) => {
+      const stored = (session.data ?? {}) as Record<string, unknown>
+      const picked = Object.fromEntries(VISIBLE.map((key) => [key, stored[key]]))
+      return {
+        session_id: session.id,
+        session_status: session.status,
+        amount: session.amount,
+        currency_code: session.currency_code,
+        invoice: {
+          id: picked.invoice_id,
+          status: picked.status,
+          amount: picked.amount,
+          currency: picked.currency,
+          paid_amount: picked.paid_amount,
+          output_asset: picked.output_asset,
+          transaction_hash: picked.transaction_hash,
+          checkout_url: picked.checkout_url,
+          expires_at: picked.expires_at,
+          paid_at: picked.paid_at,
+          flag: picked.meum_flag,
+          last_checked_at: picked.last_checked_at,
+        },
+      }
+    })
+}
