@@ -26,6 +26,7 @@ const meumProviderOptions = {
   allowLegacySignatures: env("MEUM_ALLOW_LEGACY_SIGNATURES"),
   integrationId: env("MEUM_INTEGRATION_ID"),
   orderFirst: env("MEUM_ORDER_FIRST"),
+  orderFirstGraceSeconds: env("MEUM_ORDER_FIRST_GRACE_SECONDS"),
   timeoutMs: env("MEUM_TIMEOUT_MS"),
 }
 

@@ -8,7 +8,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { getMeumProvider } from "../lib/provider-registry"
-import { reconcileMeumSession } from "../lib/reconcile/reconcile-meum-session"
+import { reconcileMeumSession, type ReconcileOptions } from "../lib/reconcile/reconcile-meum-session"
 
 const positive = (value: string | undefined, fallback: number) => {
   const parsed = Number(value)
@@ -20,6 +20,7 @@ export interface ReconcileRunSummary {
   captured: number
   updated: number
   failed: number
+  ordersCanceled: number
 }
 
 export default async function reconcileMeumPayments(container: MedusaContainer): Promise<void> {
@@ -27,8 +28,8 @@ export default async function reconcileMeumPayments(container: MedusaContainer):
   await runMeumReconcile(container)
 }
 
-export async function runMeumReconcile(container: MedusaContainer): Promise<ReconcileRunSummary> {
-  const summary: ReconcileRunSummary = { checked: 0, captured: 0, updated: 0, failed: 0 }
+export async function runMeumReconcile(container: MedusaContainer, options: ReconcileOptions = {}): Promise<ReconcileRunSummary> {
+  const summary: ReconcileRunSummary = { checked: 0, captured: 0, updated: 0, failed: 0, ordersCanceled: 0 }
   if (!getMeumProvider()) return summary
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const payment = container.resolve(Modules.PAYMENT)
@@ -46,15 +47,16 @@ export async function runMeumReconcile(container: MedusaContainer): Promise<Reco
   for (const session of sessions) {
     summary.checked++
     try {
-      const result = await reconcileMeumSession(container, session.id)
+      const result = await reconcileMeumSession(container, session.id, options)
       if (result.outcome === "captured" && !result.duplicate) summary.captured++
       if (result.outcome === "updated" && !result.duplicate) summary.updated++
+      if (result.outcome === "order_canceled") summary.ordersCanceled++
     } catch (error) {
       summary.failed++
       logger.warn(`Meum reconcile of ${session.id} failed, will retry next run: ${(error as Error).message}`)
     }
   }
-  if (summary.captured || summary.updated || summary.failed) {
+  if (summary.captured || summary.updated || summary.failed || summary.ordersCanceled) {
     logger.info(`Meum reconcile: ${JSON.stringify(summary)}`)
   }
   return summary

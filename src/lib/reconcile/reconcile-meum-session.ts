@@ -13,7 +13,7 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
-import { processPaymentWorkflow } from "@medusajs/core-flows"
+import { cancelOrderWorkflow, processPaymentWorkflow } from "@medusajs/core-flows"
 import { isOpenInvoiceStatus, type InvoiceStatus } from "../meum/schemas"
 import { sessionStatusForInvoice } from "../meum/status-table"
 import { getMeumProvider, isMeumProviderId } from "../provider-registry"
@@ -26,6 +26,16 @@ export type ReconcileOutcome =
   | { outcome: "captured"; duplicate: boolean; orderId?: string }
   | { outcome: "updated"; duplicate: boolean; invoiceStatus: InvoiceStatus; sessionStatus: string }
   | { outcome: "mismatch"; invoiceStatus: InvoiceStatus }
+  | { outcome: "awaiting_grace"; invoiceStatus: InvoiceStatus; orderId: string }
+  | { outcome: "order_canceled"; invoiceStatus: InvoiceStatus; orderId: string }
+
+export interface ReconcileOptions {
+  /** Clock for the order-first grace period (tests move it forward instead of sleeping). */
+  now?: () => number
+}
+
+/** Terminal, unpaid: an order-first order waiting on this invoice will never be paid. */
+const DEAD_INVOICE: readonly InvoiceStatus[] = ["expired", "cancelled", "failed"]
 
 interface SessionRow {
   id: string
@@ -59,7 +69,11 @@ async function loadSession(container: MedusaContainer, sessionId: string): Promi
   return session as unknown as SessionRow | undefined
 }
 
-export async function reconcileMeumSession(container: MedusaContainer, sessionId: string): Promise<ReconcileOutcome> {
+export async function reconcileMeumSession(
+  container: MedusaContainer,
+  sessionId: string,
+  reconcileOptions: ReconcileOptions = {}
+): Promise<ReconcileOutcome> {
   const registered = getMeumProvider()
   if (!registered) throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "The Meum payment provider is not configured")
   const session = await loadSession(container, sessionId)
@@ -101,6 +115,24 @@ export async function reconcileMeumSession(container: MedusaContainer, sessionId
 
   if (isOpenInvoiceStatus(invoice.status)) return { outcome: "open", invoiceStatus: invoice.status }
 
+  if (mode === "order_first" && DEAD_INVOICE.includes(invoice.status)) {
+    const { orderId } = await cartAndOrder(container, session.payment_collection_id)
+    if (orderId) {
+      const deadSince = Date.parse(invoice.updated_at ?? invoice.expires_at ?? "") || 0
+      const now = (reconcileOptions.now ?? Date.now)()
+      if (now - deadSince < registered.options.orderFirstGraceSeconds * 1000) {
+        // Keep the session awaiting so the job comes back after the grace period.
+        return { outcome: "awaiting_grace", invoiceStatus: invoice.status, orderId }
+      }
+      await refreshSessionStatus(container, session.id)
+      if (!(await isOrderCanceled(container, orderId))) {
+        // Medusa's cancel-order workflow releases the inventory reservations.
+        await cancelOrderWorkflow(container).run({ input: { order_id: orderId } })
+      }
+      return { outcome: "order_canceled", invoiceStatus: invoice.status, orderId }
+    }
+  }
+
   const target = sessionStatusForInvoice(invoice.status, mode)
   if (session.status === target) {
     return { outcome: "updated", duplicate: true, invoiceStatus: invoice.status, sessionStatus: target }
@@ -108,6 +140,12 @@ export async function reconcileMeumSession(container: MedusaContainer, sessionId
   await refreshSessionStatus(container, session.id)
   const after = await loadSession(container, session.id)
   return { outcome: "updated", duplicate: false, invoiceStatus: invoice.status, sessionStatus: after?.status ?? target }
+}
+
+async function isOrderCanceled(container: MedusaContainer, orderId: string): Promise<boolean> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "order", fields: ["id", "status"], filters: { id: orderId } })
+  return (data[0] as { status?: string } | undefined)?.status === "canceled"
 }
 
 /**

@@ -61,6 +61,8 @@ export const meumProviderOptionsSchema = z.object({
   allowLegacySignatures: booleanOption(false),
   integrationId: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
   orderFirst: booleanOption(false),
+  /** Order-first: how long after an invoice expired/was cancelled/failed its order is cancelled. */
+  orderFirstGraceSeconds: integerOption(900, 0, 30 * 24 * 3600),
   timeoutMs: integerOption(DEFAULT_MEUM_TIMEOUT_MS, 100, 120_000),
 })
 

@@ -12,6 +12,7 @@ describe("provider options", () => {
       webhookToleranceSeconds: 300,
       allowLegacySignatures: false,
       orderFirst: false,
+      orderFirstGraceSeconds: 900,
       timeoutMs: 10000,
     })
   })
