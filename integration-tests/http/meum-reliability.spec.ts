@@ -164,6 +164,34 @@ medusaIntegrationTestRunner({
       expect(invalid.status).toBe(400)
     })
 
+    it("lets the merchant accept an underpayment: order placed, what was received captured, shortfall recorded", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      await payWithWebhooksLost(invoiceId, "underpaid")
+      const headers = await adminAuthHeaders(api, getContainer())
+      const accepted = await api.post(`/admin/meum/payment-sessions/${session.id}/underpaid`, { decision: "accept" }, { headers })
+      expect(accepted.data).toEqual(expect.objectContaining({ decision: "accept", paid_amount: "20.50", shortfall: "20.5", order_id: expect.any(String) }))
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([accepted.data.order_id])
+      const state = await sessionState(getContainer(), session.id)
+      expect(state.status).toBe("authorized")
+      expect(state.data).toEqual(expect.objectContaining({ meum_underpaid_decision: "accepted", meum_shortfall: "20.5" }))
+      expect(state.payment.captures.map((c: any) => Number(c.amount))).toEqual([20.5])
+      const twice = await api.post(`/admin/meum/payment-sessions/${session.id}/underpaid`, { decision: "accept" }, { headers, validateStatus: () => true })
+      expect(twice.status).toBe(400)
+    })
+
+    it("lets the merchant reject an underpayment: session cancelled, no order, refund outside Medusa", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      await payWithWebhooksLost(invoiceId, "underpaid")
+      const headers = await adminAuthHeaders(api, getContainer())
+      const bad = await api.post(`/admin/meum/payment-sessions/${session.id}/underpaid`, { decision: "maybe" }, { headers, validateStatus: () => true })
+      expect(bad.status).toBe(400)
+      const rejected = await api.post(`/admin/meum/payment-sessions/${session.id}/underpaid`, { decision: "reject" }, { headers })
+      expect(rejected.data.message).toContain("refund the shopper's 20.50 USD outside Medusa")
+      expect((await sessionState(getContainer(), session.id)).status).toBe("canceled")
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+      expect((await flow().complete(cartId)).status).toBe(400)
+    })
+
     it("answers 503 on a database fault and succeeds when the sandbox retries", async () => {
       const { cartId, invoiceId } = await cartWithSession()
       env.sandbox().setWebhookRetry({ maxAttempts: 4, baseDelayMs: 1500, maxDelayMs: 1500 })

@@ -22,6 +22,7 @@ const MeumInvoiceWidget = ({ data }: Props) => {
   const [sessions, setSessions] = useState<MeumSession[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
+  const [notice, setNotice] = useState<string | null>(null)
 
   const load = useCallback(async () => {
     const res = await fetch(`/admin/meum/orders/${data.id}`, { credentials: "include" })
@@ -44,6 +45,23 @@ const MeumInvoiceWidget = ({ data }: Props) => {
     }
   }
 
+  const decideUnderpaid = async (sessionId: string, decision: "accept" | "reject") => {
+    setBusy(true)
+    try {
+      const res = await fetch(`/admin/meum/payment-sessions/${sessionId}/underpaid`, {
+        method: "POST",
+        credentials: "include",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ decision }),
+      })
+      const body = await res.json().catch(() => ({}))
+      setNotice(res.ok ? body.message : body.message ?? `Decision failed (HTTP ${res.status})`)
+      await load()
+    } finally {
+      setBusy(false)
+    }
+  }
+
   if (sessions && sessions.length === 0) return null
   return (
     <Container className="divide-y p-0">
@@ -52,6 +70,7 @@ const MeumInvoiceWidget = ({ data }: Props) => {
       </div>
       <div className="px-6 py-4">
         {error && <Text className="text-ui-fg-error">{error}</Text>}
+        {notice && <Text size="small" data-testid="meum-notice">{notice}</Text>}
         {!sessions && !error && <Text size="small">Loading…</Text>}
         {sessions?.map((session) => (
           <div key={session.session_id} data-testid="meum-invoice">
@@ -72,9 +91,21 @@ const MeumInvoiceWidget = ({ data }: Props) => {
                 Checkout page
               </a>
             )}
-            <Button size="small" variant="secondary" className="mt-3" disabled={busy} onClick={() => recheck(session.session_id)}>
-              Re-check now
-            </Button>
+            <div className="mt-3 flex flex-wrap gap-2">
+              <Button size="small" variant="secondary" disabled={busy} onClick={() => recheck(session.session_id)}>
+                Re-check now
+              </Button>
+              {session.invoice.status === "underpaid" && !session.invoice.decision && (
+                <>
+                  <Button size="small" disabled={busy} onClick={() => decideUnderpaid(session.session_id, "accept")}>
+                    Accept shortfall
+                  </Button>
+                  <Button size="small" variant="danger" disabled={busy} onClick={() => decideUnderpaid(session.session_id, "reject")}>
+                    Reject (refund outside Medusa)
+                  </Button>
+                </>
+              )}
+            </div>
           </div>
         ))}
       </div>

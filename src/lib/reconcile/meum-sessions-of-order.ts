@@ -20,11 +20,13 @@ export interface MeumSessionView {
     expires_at?: unknown
     paid_at?: unknown
     flag?: unknown
+    decision?: unknown
+    shortfall?: unknown
     last_checked_at?: unknown
   }
 }
 
-const VISIBLE = ["invoice_id", "status", "amount", "currency", "paid_amount", "output_asset", "transaction_hash", "checkout_url", "expires_at", "paid_at", "meum_flag", "last_checked_at"] as const
+const VISIBLE = ["invoice_id", "status", "amount", "currency", "paid_amount", "output_asset", "transaction_hash", "checkout_url", "expires_at", "paid_at", "meum_flag", "meum_underpaid_decision", "meum_shortfall", "last_checked_at"] as const
 
 export async function meumSessionsOfOrder(container: MedusaContainer, orderId: string): Promise<MeumSessionView[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
@@ -66,6 +68,8 @@ export async function meumSessionsOfOrder(container: MedusaContainer, orderId: s
           expires_at: picked.expires_at,
           paid_at: picked.paid_at,
           flag: picked.meum_flag,
+          decision: picked.meum_underpaid_decision,
+          shortfall: picked.meum_shortfall,
           last_checked_at: picked.last_checked_at,
         },
       }

@@ -45,6 +45,10 @@ import { webhookActionAndData } from "./webhook-action"
 
 type Data = Record<string, unknown>
 
+/** Set by the admin's underpaid "accept" decision (src/lib/reconcile/decide-underpaid.ts). */
+const acceptedUnderpayment = (data: Data | undefined, invoice: Invoice): boolean =>
+  invoice.status === "underpaid" && data?.meum_underpaid_decision === "accepted"
+
 // Medusa's PaymentSessionStatus enum and our literal union must stay the same set.
 const asMedusaStatus = (status: SessionStatus): PaymentSessionStatus => status as PaymentSessionStatus
 
@@ -144,7 +148,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
   async capturePayment(input: CapturePaymentInput): Promise<CapturePaymentOutput> {
     const stored = this.requireStored(input.data)
     const invoice = await this.fetchInvoice(stored.invoice_id, "confirming the Meum payment")
-    if (!isPaidAsAsked(invoice, this.asked(stored))) {
+    if (!isPaidAsAsked(invoice, this.asked(stored)) && !acceptedUnderpayment(input.data, invoice)) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
         `Meum invoice ${invoice.id} is ${invoice.status}${invoice.status === "paid" ? " with a different amount or currency" : ""}: nothing to capture.`
@@ -277,6 +281,10 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     }
     const invoice = await this.fetchInvoice(stored.invoice_id, "checking the Meum invoice")
     const paidAsAsked = invoice.status !== "paid" || isPaidAsAsked(invoice, this.asked(stored))
+    if (acceptedUnderpayment(data, invoice)) {
+      // The merchant accepted the shortfall: authorized, and only what was received is captured.
+      return { status: asMedusaStatus("authorized"), data: this.withFacts(data, invoice, stored) }
+    }
     return {
       status: asMedusaStatus(sessionStatusForInvoice(invoice.status, this.mode, paidAsAsked)),
       data: this.withFacts(data, invoice, stored),
