@@ -8,7 +8,8 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { getMeumProvider } from "../lib/provider-registry"
-import { reconcileMeumSession, type ReconcileOptions } from "../lib/reconcile/reconcile-meum-session"
+import type { ReconcileOptions } from "../lib/reconcile/reconcile-meum-session"
+import { reconcileMeumSessionWorkflow } from "../workflows/reconcile-meum-session"
 
 const positive = (value: string | undefined, fallback: number) => {
   const parsed = Number(value)
@@ -47,7 +48,9 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
   for (const session of sessions) {
     summary.checked++
     try {
-      const result = await reconcileMeumSession(container, session.id, options)
+      const { result } = await reconcileMeumSessionWorkflow(container).run({
+        input: { session_id: session.id, now: options.now?.() },
+      })
       if (result.outcome === "captured" && !result.duplicate) summary.captured++
       if (result.outcome === "updated" && !result.duplicate) summary.updated++
       if (result.outcome === "order_canceled") summary.ordersCanceled++

@@ -10,7 +10,7 @@ import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { getMeumProvider } from "../../../lib/provider-registry"
 import { verifyAndFetchInvoice } from "../../../providers/meum/webhook-action"
-import { reconcileMeumSession } from "../../../lib/reconcile/reconcile-meum-session"
+import { reconcileMeumSessionWorkflow } from "../../../workflows/reconcile-meum-session"
 
 export async function POST(req: MedusaRequest, res: MedusaResponse) {
   const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
@@ -31,7 +31,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
       res.status(verified.status).json(verified.status === 200 ? { received: true, ignored: verified.reason } : { received: false, error: verified.reason })
       return
     }
-    const result = await reconcileMeumSession(req.scope, verified.event.sessionId)
+    const { result } = await reconcileMeumSessionWorkflow(req.scope).run({ input: { session_id: verified.event.sessionId } })
     const duplicate = (result.outcome === "captured" || result.outcome === "updated") && result.duplicate
     res.status(200).json(duplicate ? { received: true, duplicate: true } : { received: true })
   } catch (error) {

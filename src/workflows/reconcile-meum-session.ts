@@ -1,0 +1,33 @@
+/**
+ * The one reconcile workflow: brings a Meum payment session in line with its invoice. Used by
+ * the webhook route (/hooks/meum), the scheduled job and the admin "Re-check now" action.
+ * The step delegates to reconcileMeumSession, which runs Medusa's own workflows
+ * (processPaymentWorkflow, cancelOrderWorkflow) for the state changes, so it needs no
+ * compensation of its own.
+ */
+import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { reconcileMeumSession, type ReconcileOutcome } from "../lib/reconcile/reconcile-meum-session"
+
+export interface ReconcileMeumSessionInput {
+  session_id: string
+  /** Epoch ms to judge the order-first grace period against (defaults to now). */
+  now?: number
+}
+
+export const reconcileMeumSessionStep = createStep(
+  "reconcile-meum-session",
+  async (input: ReconcileMeumSessionInput, { container }) => {
+    const result = await reconcileMeumSession(container as unknown as MedusaContainer, input.session_id, {
+      now: input.now === undefined ? undefined : () => input.now!,
+    })
+    return new StepResponse<ReconcileOutcome>(result)
+  }
+)
+
+export const reconcileMeumSessionWorkflowId = "reconcile-meum-session"
+
+export const reconcileMeumSessionWorkflow = createWorkflow(
+  reconcileMeumSessionWorkflowId,
+  (input: ReconcileMeumSessionInput) => new WorkflowResponse(reconcileMeumSessionStep(input))
+)
