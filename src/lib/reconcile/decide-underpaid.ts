@@ -6,10 +6,11 @@
  *   shopper's partial payment must be refunded outside Medusa.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, MathBN, MedusaError, Modules } from "@medusajs/framework/utils"
+import { MathBN, MedusaError, Modules } from "@medusajs/framework/utils"
 import { cancelOrderWorkflow, capturePaymentWorkflow, processPaymentWorkflow } from "@medusajs/core-flows"
 import { getMeumProvider, isMeumProviderId } from "../provider-registry"
 import { readStoredSessionData } from "../../providers/meum/session-data"
+import { cartAndOrder } from "./cart-and-order"
 
 export type UnderpaidDecision = "accept" | "reject"
 
@@ -19,15 +20,6 @@ export interface UnderpaidDecisionResult {
   shortfall: string
   order_id?: string
   message: string
-}
-
-async function orderOfSession(container: MedusaContainer, paymentCollectionId: string): Promise<string | undefined> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: links } = await query.graph({ entity: "cart_payment_collection", fields: ["cart_id"], filters: { payment_collection_id: paymentCollectionId } })
-  const cartId = (links[0] as { cart_id?: string } | undefined)?.cart_id
-  if (!cartId) return undefined
-  const { data: orders } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
-  return (orders[0] as { order_id?: string } | undefined)?.order_id
 }
 
 export async function decideUnderpaid(
@@ -75,13 +67,13 @@ export async function decideUnderpaid(
       decision,
       paid_amount: paid,
       shortfall,
-      order_id: await orderOfSession(container, session.payment_collection_id),
+      order_id: (await cartAndOrder(container, session.payment_collection_id)).orderId,
       message: `Accepted ${paid} ${stored.currency}; the shortfall of ${shortfall} ${stored.currency} stays outstanding on the order.`,
     }
   }
 
   await payment.updatePaymentSession({ id: session.id, data, amount: session.amount, currency_code: session.currency_code, status: "canceled" })
-  const orderId = await orderOfSession(container, session.payment_collection_id)
+  const orderId = (await cartAndOrder(container, session.payment_collection_id)).orderId
   if (orderId) await cancelOrderWorkflow(container).run({ input: { order_id: orderId } })
   return {
     decision,

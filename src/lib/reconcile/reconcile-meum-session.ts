@@ -19,6 +19,7 @@ import { sessionStatusForInvoice } from "../meum/status-table"
 import { getMeumProvider, isMeumProviderId } from "../provider-registry"
 import { readStoredSessionData } from "../../providers/meum/session-data"
 import { isPaidAsAsked } from "../../providers/meum/invoice-checks"
+import { cartAndOrder } from "./cart-and-order"
 
 export type ReconcileOutcome =
   | { outcome: "skipped"; reason: string }
@@ -45,22 +46,6 @@ interface SessionRow {
   data: Record<string, unknown>
   payment_collection_id: string
   payment?: { id: string; captured_at?: Date | string | null } | null
-}
-
-async function cartAndOrder(
-  container: MedusaContainer,
-  paymentCollectionId: string
-): Promise<{ cartId?: string; orderId?: string }> {
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: links } = await query.graph({
-    entity: "cart_payment_collection",
-    fields: ["cart_id"],
-    filters: { payment_collection_id: paymentCollectionId },
-  })
-  const cartId = (links[0] as { cart_id?: string } | undefined)?.cart_id
-  if (!cartId) return {}
-  const { data: orders } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
-  return { cartId, orderId: (orders[0] as { order_id?: string } | undefined)?.order_id }
 }
 
 async function loadSession(container: MedusaContainer, sessionId: string): Promise<SessionRow | undefined> {

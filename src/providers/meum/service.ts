@@ -45,6 +45,15 @@ import { webhookActionAndData } from "./webhook-action"
 
 type Data = Record<string, unknown>
 
+/** Medusa amount → Meum decimal string, or an INVALID_DATA MedusaError naming the problem. */
+function meumAmountOf(amount: unknown, currency: string): string {
+  try {
+    return toMeumAmount(amount, currency)
+  } catch (error) {
+    throw toMedusaError(error, "preparing the invoice amount")
+  }
+}
+
 /** Set by the admin's underpaid "accept" decision (src/lib/reconcile/decide-underpaid.ts). */
 const acceptedUnderpayment = (data: Data | undefined, invoice: Invoice): boolean =>
   invoice.status === "underpaid" && data?.meum_underpaid_decision === "accepted"
@@ -83,12 +92,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "Meum: the payment session id is missing")
     }
     const currency = input.currency_code.toUpperCase()
-    let amount: string
-    try {
-      amount = toMeumAmount(input.amount, currency)
-    } catch (error) {
-      throw toMedusaError(error, "preparing the invoice amount")
-    }
+    const amount = meumAmountOf(input.amount, currency)
 
     const reference = verifyCartReference(data[CART_REFERENCE_FIELD], this.options_.apiKey)
     if (!reference) {
@@ -177,12 +181,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     const data = (input.data ?? {}) as Data
     const stored = readStoredSessionData(data)
     const currency = input.currency_code.toUpperCase()
-    let amount: string
-    try {
-      amount = toMeumAmount(input.amount, currency)
-    } catch (error) {
-      throw toMedusaError(error, "preparing the invoice amount")
-    }
+    const amount = meumAmountOf(input.amount, currency)
     if (!stored) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "Meum: this payment session has no invoice to update")
     }

@@ -1,7 +1,7 @@
 /** Contract tests: our Meum client against the sandbox, for every endpoint and error shape. */
 import axios from "axios"
 import { MeumClient } from "../../lib/meum/client"
-import { MeumApiError } from "../../lib/meum/errors"
+import { meumErrorOf } from "../../lib/meum/__tests__/helpers/expect-meum-error"
 import { startMeumSandbox, type MeumSandbox, type MeumSandboxOptions } from ".."
 
 const KEY = "sk_live_contract_0123456789"
@@ -14,16 +14,6 @@ async function sandboxWith(options: Partial<MeumSandboxOptions> = {}) {
   const client = new MeumClient({ apiKey: KEY, baseUrl: sandbox.url, retry: { maxAttempts: 1 } })
   clients.push(client)
   return { sandbox, client }
-}
-
-async function failure(promise: Promise<unknown>): Promise<MeumApiError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof MeumApiError) return error
-    throw error
-  }
-  throw new Error("expected a MeumApiError")
 }
 
 afterEach(async () => {
@@ -66,13 +56,13 @@ describe("sandbox API contract", () => {
     expect((await client.getInvoice(id)).currency).toBe("USD")
     expect(await client.getInvoiceStatus(id)).toEqual(expect.objectContaining({ status: "awaiting_payment" }))
     expect((await client.cancelInvoice(id)).status).toBe("cancelled")
-    const error = await failure(client.cancelInvoice(id))
+    const error = await meumErrorOf(client.cancelInvoice(id))
     expect(error).toEqual(expect.objectContaining({ status: 400, code: "invoice_not_cancellable", type: "invalid_request_error" }))
   })
 
   it("answers unknown invoices with the structured 404 and bad input with the structured 400", async () => {
     const { sandbox, client } = await sandboxWith()
-    expect(await failure(client.getInvoice("inv_00000000000000000000000000000000"))).toEqual(
+    expect(await meumErrorOf(client.getInvoice("inv_00000000000000000000000000000000"))).toEqual(
       expect.objectContaining({ status: 404, code: "resource_missing" })
     )
     const res = await axios.post(`${sandbox.url}/v1/invoices`, { amount: 10, currency: "USD" }, {
@@ -88,7 +78,7 @@ describe("sandbox API contract", () => {
     const { sandbox } = await sandboxWith()
     const wrong = new MeumClient({ apiKey: "sk_live_wrong", baseUrl: sandbox.url })
     clients.push(wrong)
-    expect(await failure(wrong.getInvoice("inv_1"))).toEqual(expect.objectContaining({ status: 401, code: "invalid_api_key" }))
+    expect(await meumErrorOf(wrong.getInvoice("inv_1"))).toEqual(expect.objectContaining({ status: 401, code: "invalid_api_key" }))
     const bare = await axios.get(`${sandbox.url}/v1/invoices`, { validateStatus: () => true })
     expect(bare.status).toBe(401)
   })
@@ -145,7 +135,7 @@ describe("sandbox API contract", () => {
   it("rate limits creates with the legacy 429 body and a Retry-After", async () => {
     const { sandbox, client } = await sandboxWith({ rateLimit: { max: 3, windowMs: 60_000 } })
     for (let i = 0; i < 3; i++) await client.createInvoice({ amount: "1.00", currency: "USD" })
-    const error = await failure(client.createInvoice({ amount: "1.00", currency: "USD" }))
+    const error = await meumErrorOf(client.createInvoice({ amount: "1.00", currency: "USD" }))
     expect(error).toEqual(expect.objectContaining({ status: 429, kind: "retryable", message: expect.stringContaining("Too many requests") }))
     const raw = await axios.post(`${sandbox.url}/v1/invoices`, { amount: "1.00", currency: "USD" }, {
       headers: { Authorization: `Bearer ${KEY}` },
@@ -158,7 +148,7 @@ describe("sandbox API contract", () => {
 
   it("refuses creates with payout_wallet_not_configured when the switch is off", async () => {
     const { client } = await sandboxWith({ payoutWalletConfigured: false })
-    expect(await failure(client.createInvoice({ amount: "1.00", currency: "USD" }))).toEqual(
+    expect(await meumErrorOf(client.createInvoice({ amount: "1.00", currency: "USD" }))).toEqual(
       expect.objectContaining({ status: 400, code: "payout_wallet_not_configured", kind: "final" })
     )
   })

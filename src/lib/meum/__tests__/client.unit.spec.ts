@@ -1,7 +1,7 @@
 import { inspect } from "node:util"
 import { MeumClient, type MeumClientOptions } from "../client"
-import { MeumApiError } from "../errors"
 import { closedPort, startScriptedServer, type ScriptedServer } from "./helpers/scripted-server"
+import { meumErrorOf } from "./helpers/expect-meum-error"
 
 const API_KEY = "sk_live_client_test_9f8e7d6c5b4a"
 
@@ -32,16 +32,6 @@ const client = (options: Partial<MeumClientOptions> = {}) => {
   })
   clients.push(created)
   return created
-}
-
-async function caught(promise: Promise<unknown>): Promise<MeumApiError> {
-  try {
-    await promise
-  } catch (error) {
-    if (error instanceof MeumApiError) return error
-    throw error
-  }
-  throw new Error("expected a MeumApiError")
 }
 
 beforeEach(async () => {
@@ -112,13 +102,13 @@ describe("MeumClient requests and parsing", () => {
 
   it("turns a body that does not match the schema into a final invalid_response error", async () => {
     server.answer({ status: 200, body: { id: "inv_1", status: "teleported" } })
-    const error = await caught(client().getInvoice("inv_1"))
+    const error = await meumErrorOf(client().getInvoice("inv_1"))
     expect(error).toEqual(expect.objectContaining({ kind: "final", code: "invalid_response", status: 200 }))
     expect(error.message).toContain("status")
   })
 
   it("validates create input before sending anything", async () => {
-    const error = await caught(client().createInvoice({ amount: "-1", currency: "usd" }))
+    const error = await meumErrorOf(client().createInvoice({ amount: "-1", currency: "usd" }))
     expect(error).toEqual(expect.objectContaining({ kind: "final", code: "invalid_input", attempts: 0 }))
     expect(server.requests).toHaveLength(0)
   })
@@ -141,7 +131,7 @@ describe("MeumClient errors", () => {
     [409, { error: "Conflict" }, "final", undefined],
   ])("surfaces HTTP %i as a %s error with its code, after one attempt", async (status, body, kind, code) => {
     server.answer({ status, body })
-    const error = await caught(client().getInvoice("inv_1"))
+    const error = await meumErrorOf(client().getInvoice("inv_1"))
     expect(error).toEqual(expect.objectContaining({ status, kind, code, attempts: 1, method: "GET", path: "/v1/invoices/inv_1" }))
     expect(server.requests).toHaveLength(1)
   })
@@ -154,7 +144,7 @@ describe("MeumClient errors", () => {
 
   it("retries GET on 503 up to maxAttempts with growing jittered delays", async () => {
     server.answer({ status: 503, body: { error: { code: "unavailable", message: "down" } } })
-    const error = await caught(client().getInvoice("inv_1"))
+    const error = await meumErrorOf(client().getInvoice("inv_1"))
     expect(error).toEqual(expect.objectContaining({ status: 503, kind: "retryable", attempts: 3 }))
     expect(server.requests).toHaveLength(3)
     expect(sleeps).toEqual([50, 100]) // full jitter (random 0.5) over 100, 200
@@ -168,14 +158,14 @@ describe("MeumClient errors", () => {
 
   it("never re-sends a create after a 5xx: it is ambiguous", async () => {
     server.answer({ status: 503, body: { error: "busy" } })
-    const error = await caught(client().createInvoice({ amount: "1.00", currency: "USD" }))
+    const error = await meumErrorOf(client().createInvoice({ amount: "1.00", currency: "USD" }))
     expect(error).toEqual(expect.objectContaining({ kind: "ambiguous", status: 503, attempts: 1 }))
     expect(server.requests).toHaveLength(1)
   })
 
   it("never re-sends a create after a timeout: it is ambiguous", async () => {
     server.answer("hang")
-    const error = await caught(client({ timeoutMs: 200 }).createInvoice({ amount: "1.00", currency: "USD" }))
+    const error = await meumErrorOf(client({ timeoutMs: 200 }).createInvoice({ amount: "1.00", currency: "USD" }))
     expect(error).toEqual(expect.objectContaining({ kind: "ambiguous", code: "timeout", attempts: 1 }))
     expect(server.requests).toHaveLength(1)
   })
@@ -188,7 +178,7 @@ describe("MeumClient errors", () => {
 
   it("retries a create on connection refused, then reports it as retryable", async () => {
     const c = client({ baseUrl: `http://127.0.0.1:${await closedPort()}` })
-    const error = await caught(c.createInvoice({ amount: "1.00", currency: "USD" }))
+    const error = await meumErrorOf(c.createInvoice({ amount: "1.00", currency: "USD" }))
     expect(error).toEqual(expect.objectContaining({ kind: "retryable", code: "ECONNREFUSED", attempts: 3, status: undefined }))
     expect(sleeps).toHaveLength(2)
   })
@@ -201,7 +191,7 @@ describe("MeumClient errors", () => {
 
   it("stops retrying when the next delay would exceed the total time budget", async () => {
     server.answer({ status: 429, body: { error: "Too many requests" }, headers: { "Retry-After": "30" } })
-    const error = await caught(client({ retry: { maxAttempts: 5, maxTotalMs: 10_000 } }).getInvoice("inv_1"))
+    const error = await meumErrorOf(client({ retry: { maxAttempts: 5, maxTotalMs: 10_000 } }).getInvoice("inv_1"))
     expect(error.attempts).toBe(1)
     expect(sleeps).toEqual([])
   })
@@ -229,7 +219,7 @@ describe("the API key never leaks", () => {
   ]
 
   it.each(failures)("%s", async (_name, run) => {
-    const error = await caught(run())
+    const error = await meumErrorOf(run())
     for (const text of [error.message, String(error.stack), JSON.stringify(error), inspect(error, { depth: 10 }), inspect(error, { showHidden: true, depth: 10 })]) {
       expect(text).not.toContain(API_KEY)
     }
