@@ -66,12 +66,19 @@ export interface SignWebhookInput {
 
 const HEADER_PREFIXES = ["x-stablecoin-", "x-meum-"] as const
 
-/** Case-insensitive header read with the X-Meum-* fallback; arrays take their first value. */
-function readHeader(headers: Record<string, unknown>, suffix: string): string | undefined {
-  const lowerCased = new Map<string, unknown>()
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    lowerCased.set(name.toLowerCase(), value)
+type HeaderMap = Map<string, unknown>
+
+/** Header names lower-cased once per verification (Node already lower-cases; other callers may not). */
+function lowerCaseHeaders(headers: Record<string, unknown>): HeaderMap {
+  const lowerCased: HeaderMap = new Map()
+  for (const name in headers ?? {}) {
+    lowerCased.set(name.toLowerCase(), headers[name])
   }
+  return lowerCased
+}
+
+/** Header read with the X-Meum-* fallback; arrays take their first value. */
+function readHeader(lowerCased: HeaderMap, suffix: string): string | undefined {
   for (const prefix of HEADER_PREFIXES) {
     const value = lowerCased.get(prefix + suffix)
     const first = Array.isArray(value) ? value[0] : value
@@ -84,11 +91,13 @@ function readHeader(headers: Record<string, unknown>, suffix: string): string | 
 
 const toBuffer = (body: Buffer | string): Buffer => (Buffer.isBuffer(body) ? body : Buffer.from(body, "utf8"))
 
-function hmacHex(secret: string, ...parts: Buffer[]): string {
+function hmacDigest(secret: string, ...parts: Buffer[]): Buffer {
   const hmac = createHmac("sha256", secret)
   for (const part of parts) hmac.update(part)
-  return hmac.digest("hex")
+  return hmac.digest()
 }
+
+const hmacHex = (secret: string, ...parts: Buffer[]): string => hmacDigest(secret, ...parts).toString("hex")
 
 export function computeV1Signature(secret: string, timestamp: number | string, rawBody: Buffer | string): string {
   return "v1=" + hmacHex(secret, Buffer.from(`${timestamp}.`, "utf8"), toBuffer(rawBody))
@@ -98,10 +107,11 @@ export function computeLegacySignature(secret: string, rawBody: Buffer | string)
   return "sha256=" + hmacHex(secret, toBuffer(rawBody))
 }
 
-/** Constant-time comparison of two hex digests; a malformed candidate never throws. */
-function digestsEqual(expectedHex: string, candidateHex: string): boolean {
-  const expected = Buffer.from(expectedHex, "hex")
-  const candidate = /^[0-9a-f]+$/i.test(candidateHex) ? Buffer.from(candidateHex, "hex") : Buffer.alloc(0)
+const HEX = /^[0-9a-f]+$/i
+
+/** Constant-time comparison of a digest with a hex candidate; a malformed candidate never throws. */
+function digestsEqual(expected: Buffer, candidateHex: string): boolean {
+  const candidate = HEX.test(candidateHex) ? Buffer.from(candidateHex, "hex") : Buffer.alloc(0)
   // timingSafeEqual needs equal lengths; compare against a same-length dummy so the work done
   // does not depend on where (or whether) the candidate is malformed.
   const comparable = candidate.length === expected.length ? candidate : Buffer.alloc(expected.length)
@@ -109,7 +119,7 @@ function digestsEqual(expectedHex: string, candidateHex: string): boolean {
 }
 
 /** Every secret is tried (no early exit), so timing does not reveal which one matched. */
-function anySecretMatches(secrets: readonly string[], expectedFor: (secret: string) => string, candidate: string): boolean {
+function anySecretMatches(secrets: readonly string[], expectedFor: (secret: string) => Buffer, candidate: string): boolean {
   let matched = false
   for (const secret of secrets) {
     if (digestsEqual(expectedFor(secret), candidate)) matched = true
@@ -139,7 +149,8 @@ export function verifyWebhook(input: VerifyWebhookInput): VerifyWebhookResult {
   if (secrets.length === 0) {
     return reject("no_secret_configured", "no webhook secret is configured")
   }
-  const signatureHeader = readHeader(input.headers, "signature")
+  const headers = lowerCaseHeaders(input.headers)
+  const signatureHeader = readHeader(headers, "signature")
   if (!signatureHeader) {
     return reject("missing_signature", "the X-Stablecoin-Signature header is missing")
   }
@@ -153,7 +164,7 @@ export function verifyWebhook(input: VerifyWebhookInput): VerifyWebhookResult {
   let scheme: "v1" | "legacy"
   let timestamp: number | null = null
   if (v1Values.length > 0) {
-    const timestampHeader = readHeader(input.headers, "timestamp")
+    const timestampHeader = readHeader(headers, "timestamp")
     if (!timestampHeader) {
       return reject("missing_timestamp", "the X-Stablecoin-Timestamp header is missing")
     }
@@ -171,7 +182,7 @@ export function verifyWebhook(input: VerifyWebhookInput): VerifyWebhookResult {
     }
     const signedPrefix = Buffer.from(`${timestampHeader}.`, "utf8")
     const matched = v1Values.some((value) =>
-      anySecretMatches(secrets, (secret) => hmacHex(secret, signedPrefix, rawBody), value.hex)
+      anySecretMatches(secrets, (secret) => hmacDigest(secret, signedPrefix, rawBody), value.hex)
     )
     if (!matched) {
       return reject("bad_signature", "the v1 signature does not match any configured secret")
@@ -182,7 +193,7 @@ export function verifyWebhook(input: VerifyWebhookInput): VerifyWebhookResult {
       return reject("legacy_signature_not_allowed", "legacy sha256= signatures are disabled (allowLegacySignatures)")
     }
     const matched = values.some((value) =>
-      anySecretMatches(secrets, (secret) => hmacHex(secret, rawBody), value.hex)
+      anySecretMatches(secrets, (secret) => hmacDigest(secret, rawBody), value.hex)
     )
     if (!matched) {
       return reject("bad_signature", "the legacy signature does not match any configured secret")
@@ -202,13 +213,13 @@ export function verifyWebhook(input: VerifyWebhookInput): VerifyWebhookResult {
     return reject("malformed_body", `the body is not a Meum event envelope (${paths})`)
   }
   const event = parsed.data
-  const headerEventId = readHeader(input.headers, "event-id")
+  const headerEventId = readHeader(headers, "event-id")
   if (headerEventId !== undefined && headerEventId !== event.id) {
     // The header is outside the signature: a mismatch means someone edited it.
     return reject("malformed_body", "the event id header does not match the body id")
   }
 
-  const headerIntegrationId = readHeader(input.headers, "integration-id")
+  const headerIntegrationId = readHeader(headers, "integration-id")
   if (input.integrationId && headerIntegrationId !== undefined && headerIntegrationId !== input.integrationId) {
     return reject("integration_id_mismatch", "the integration id header does not match the configured integrationId")
   }
