@@ -3,7 +3,9 @@
  * One suite (each suite pays ~15 s of boot); the database is restored between tests.
  */
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import Medusa from "@medusajs/js-sdk"
 import { signWebhook } from "../../src/lib/meum/webhook-signature"
+import { completeMeumCheckout, startMeumCheckout } from "../../src/storefront"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { storeFlow } from "../helpers/store-flow"
 import { capturesForCollection, ordersForCart, sessionState } from "../helpers/medusa-state"
@@ -168,6 +170,31 @@ medusaIntegrationTestRunner({
         captures: 1,
         capturedAt: [expect.any(Date)],
       })
+    })
+
+    it("works end to end with the storefront helper, the js-sdk and the hosted checkout page", async () => {
+      const sdk = new Medusa({ baseUrl: String(api.defaults.baseURL), publishableKey: seed.publishableKey })
+      const { cart } = await sdk.store.cart.create({ region_id: seed.regionId, email: "shopper@example.com" })
+      await sdk.store.cart.createLineItem(cart.id, { variant_id: seed.variantId, quantity: 1 })
+      const { cart: withItem } = await sdk.store.cart.retrieve(cart.id)
+      const started = await startMeumCheckout(sdk as any, withItem as any, { returnUrl: "http://localhost:8000/return" })
+
+      const notYet = await completeMeumCheckout(sdk as any, cart.id, { maxWaitMs: 0 })
+      expect(notYet).toEqual({ kind: "pending" })
+
+      // The shopper pays on the hosted page and is redirected back.
+      const paid = await fetch(started.checkoutUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ action: "pay_full" }).toString(),
+        redirect: "manual",
+      })
+      expect(paid.status).toBe(303)
+      expect(paid.headers.get("location")).toBe("http://localhost:8000/return")
+
+      const outcome = await completeMeumCheckout(sdk as any, cart.id, { maxWaitMs: 10_000, pollIntervalMs: 200 })
+      expect(outcome.kind).toBe("order")
+      expect(await ordersForCart(getContainer(), cart.id)).toEqual([(outcome as { order: { id: string } }).order.id])
     })
 
     it("never logs the API key or the webhook secret", () => {

@@ -1,0 +1,105 @@
+/** The storefront helper with the real @medusajs/js-sdk against a local server answering like Medusa's store API. */
+import Medusa from "@medusajs/js-sdk"
+import { startScriptedServer, type ScriptedServer, type Answer } from "../../lib/meum/__tests__/helpers/scripted-server"
+import { completeMeumCheckout, startMeumCheckout } from "../meum-checkout"
+
+let server: ScriptedServer
+let sdk: Medusa
+let sleeps: number[]
+let clock: number
+
+beforeEach(async () => {
+  server = await startScriptedServer()
+  sdk = new Medusa({ baseUrl: server.url, publishableKey: "pk_test", logger: { error() {}, warn() {}, info() {}, debug() {} } as any })
+  sleeps = []
+  clock = 0
+})
+afterEach(() => server.close())
+
+const fakeSleep = async (ms: number) => {
+  sleeps.push(ms)
+  clock += ms
+}
+const options = { sleep: fakeSleep, now: () => clock, pollIntervalMs: 1000, maxWaitMs: 5000 }
+
+const notAuthorized: Answer = { status: 400, body: { type: "not_allowed", message: "Session: payses_1 was not authorized with the provider." } }
+const cartWithSession = (status: string): Answer => ({
+  status: 200,
+  body: { cart: { id: "cart_1", completed_at: null, payment_collection: { payment_sessions: [{ id: "payses_1", provider_id: "pp_meum_meum", status }] } } },
+})
+const order: Answer = { status: 200, body: { type: "order", order: { id: "order_1" } } }
+const routeBy = (routes: Record<string, Answer[]>) => (req: { method: string; url: string }) => {
+  const key = `${req.method} ${req.url.split("?")[0]}`
+  const queue = routes[key]
+  if (!queue?.length) return { status: 404, body: { message: `unexpected ${key}` } }
+  return queue.length > 1 ? queue.shift()! : queue[0]
+}
+
+describe("startMeumCheckout", () => {
+  it("creates the Meum session with the return URL and hands back the checkout URL", async () => {
+    server.answer(
+      routeBy({
+        "POST /store/payment-collections/pay_col_1/payment-sessions": [
+          {
+            status: 200,
+            body: { payment_collection: { id: "pay_col_1", payment_sessions: [{ id: "payses_1", provider_id: "pp_meum_meum", data: { checkout_url: "http://meum/pay/inv_1", invoice_id: "inv_1", expires_at: "2099-01-01T00:00:00.000Z" } }] } },
+          },
+        ],
+      })
+    )
+    const started = await startMeumCheckout(sdk, { id: "cart_1", payment_collection: { id: "pay_col_1" } }, { returnUrl: "https://shop/return" })
+    expect(started).toEqual({ checkoutUrl: "http://meum/pay/inv_1", sessionId: "payses_1", invoiceId: "inv_1", expiresAt: "2099-01-01T00:00:00.000Z" })
+    expect(JSON.parse(server.requests[0].body)).toEqual({ provider_id: "pp_meum_meum", data: { return_url: "https://shop/return" } })
+    expect(server.requests[0].headers["x-publishable-api-key"]).toBe("pk_test")
+  })
+})
+
+describe("completeMeumCheckout", () => {
+  it("returns the order at once when the cart completes", async () => {
+    server.answer(routeBy({ "POST /store/carts/cart_1/complete": [order] }))
+    expect(await completeMeumCheckout(sdk, "cart_1", options)).toEqual({ kind: "order", order: { id: "order_1" } })
+    expect(sleeps).toEqual([])
+  })
+
+  it("polls while the payment is unconfirmed (400), then returns the order", async () => {
+    server.answer(
+      routeBy({
+        "POST /store/carts/cart_1/complete": [notAuthorized, notAuthorized, order],
+        "GET /store/carts/cart_1": [cartWithSession("pending")],
+      })
+    )
+    expect(await completeMeumCheckout(sdk, "cart_1", options)).toEqual({ kind: "order", order: { id: "order_1" } })
+    expect(sleeps).toEqual([1000, 1000])
+  })
+
+  it("retries on 409 (the webhook is completing the cart right now)", async () => {
+    server.answer(routeBy({ "POST /store/carts/cart_1/complete": [{ status: 409, body: { message: "Cart is already being completed by another request" } }, order] }))
+    expect((await completeMeumCheckout(sdk, "cart_1", options)).kind).toBe("order")
+    expect(sleeps).toEqual([1000])
+  })
+
+  it("answers pending once the bound is reached", async () => {
+    server.answer(routeBy({ "POST /store/carts/cart_1/complete": [notAuthorized], "GET /store/carts/cart_1": [cartWithSession("pending")] }))
+    expect(await completeMeumCheckout(sdk, "cart_1", options)).toEqual({ kind: "pending" })
+    expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5000)
+  })
+
+  it.each([
+    ["canceled", "invoice_closed"],
+    ["error", "payment_failed"],
+    ["requires_more", "underpaid"],
+  ])("asks to start again when the session is %s", async (sessionStatus, reason) => {
+    server.answer(routeBy({ "POST /store/carts/cart_1/complete": [notAuthorized], "GET /store/carts/cart_1": [cartWithSession(sessionStatus)] }))
+    expect(await completeMeumCheckout(sdk, "cart_1", options)).toEqual({ kind: "restart", reason })
+  })
+
+  it("reports a cart-level error answer (200 {type: cart}) as restart", async () => {
+    server.answer(routeBy({ "POST /store/carts/cart_1/complete": [{ status: 200, body: { type: "cart", cart: { id: "cart_1" }, error: { message: "Payment authorization failed" } } }] }))
+    expect(await completeMeumCheckout(sdk, "cart_1", options)).toEqual({ kind: "restart", reason: "cart_error", message: "Payment authorization failed" })
+  })
+
+  it("rethrows other failures", async () => {
+    server.answer(routeBy({ "POST /store/carts/cart_1/complete": [{ status: 500, body: { message: "boom" } }] }))
+    await expect(completeMeumCheckout(sdk, "cart_1", options)).rejects.toMatchObject({ status: 500 })
+  })
+})
