@@ -21,6 +21,7 @@ const meumProviderOptions = {
   webhookSecret: list(env("MEUM_WEBHOOK_SECRET")),
   apiBaseUrl: env("MEUM_API_BASE_URL"),
   returnUrl: env("MEUM_RETURN_URL"),
+  allowedReturnUrlOrigins: env("MEUM_ALLOWED_RETURN_URL_ORIGINS"),
   callbackUrl: env("MEUM_CALLBACK_URL"),
   webhookToleranceSeconds: env("MEUM_WEBHOOK_TOLERANCE_SECONDS"),
   allowLegacySignatures: env("MEUM_ALLOW_LEGACY_SIGNATURES"),
