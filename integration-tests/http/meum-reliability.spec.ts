@@ -30,7 +30,14 @@ medusaIntegrationTestRunner({
       const cart = await flow().createCart()
       await flow().addItem(cart.id, seed.variantId, 2)
       const session = await flow().startSession(cart.id, "pp_meum_meum")
-      return { cartId: cart.id, session, invoiceId: String(session.data.invoice_id) }
+      const invoiceId = String(session.data.invoice_id)
+      // /hooks/meum acts on the re-fetched invoice, not on the event type: an invoice.created
+      // still in flight when the test pays would legitimately place the order. Let it land first.
+      await env.sandbox().waitForDeliveries(
+        (all) => all.some((d) => d.invoice_id === invoiceId && d.event_type === "invoice.created" && d.status_code === 200),
+        { timeoutMs: 30_000 }
+      )
+      return { cartId: cart.id, session, invoiceId }
     }
 
     /** Pays at Meum while every webhook is lost on the way. */
