@@ -1,0 +1,92 @@
+/**
+ * Following only the README: pack the plugin, install the tarball into a freshly created
+ * Medusa 2.21 app, register it as the README says, migrate, boot, and find pp_meum_meum.
+ */
+import { execFileSync, spawnSync } from "node:child_process"
+import fs from "node:fs"
+import os from "node:os"
+import path from "node:path"
+import { Client } from "pg"
+
+jest.setTimeout(15 * 60 * 1000)
+
+const root = path.resolve(__dirname, "../..")
+const medusaVersion = require("@medusajs/medusa/package.json").version
+
+const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) => {
+  const result = spawnSync(command, args, { cwd, env, encoding: "utf8" })
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`)
+  return result.stdout
+}
+
+it("installs from the packed tarball into a new Medusa app and registers pp_meum_meum", async () => {
+  if (!fs.existsSync(path.join(root, ".medusa/server/src/providers/meum/index.js"))) run("npm", ["run", "build"], root)
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), "meum-store-"))
+  const tarball = path.join(work, run("npm", ["pack", "--pack-destination", work, "--silent"], root).trim().split("\n").pop()!)
+  const app = path.join(work, "store")
+  fs.mkdirSync(path.join(app, "src"), { recursive: true })
+  fs.writeFileSync(
+    path.join(app, "package.json"),
+    JSON.stringify({
+      name: "fresh-store",
+      private: true,
+      dependencies: {
+        "@medusajs/medusa": medusaVersion,
+        "@medusajs/framework": medusaVersion,
+        "@medusajs/cli": medusaVersion,
+        "medusa-payment-meum": `file:${tarball}`,
+      },
+      devDependencies: { "ts-node": "^10.9.2", typescript: "^5.9.0", "@swc/core": "^1.16.0" },
+    })
+  )
+  // The README's registration, verbatim in substance.
+  fs.writeFileSync(
+    path.join(app, "medusa-config.ts"),
+    `import { defineConfig } from "@medusajs/framework/utils"
+module.exports = defineConfig({
+  projectConfig: { databaseUrl: process.env.DATABASE_URL, http: { jwtSecret: "x", cookieSecret: "x", storeCors: "", adminCors: "", authCors: "" } },
+  admin: { disable: true },
+  plugins: [{ resolve: "medusa-payment-meum", options: {} }],
+  modules: [{
+    resolve: "@medusajs/medusa/payment",
+    options: { providers: [{ resolve: "medusa-payment-meum/providers/meum", id: "meum",
+      options: { apiKey: process.env.MEUM_API_KEY, webhookSecret: process.env.MEUM_WEBHOOK_SECRET } }] },
+  }],
+})
+`
+  )
+  fs.writeFileSync(path.join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "Node16", moduleResolution: "Node16", target: "ES2021", esModuleInterop: true, skipLibCheck: true } }))
+  fs.writeFileSync(
+    path.join(app, "src", "list-providers.ts"),
+    `import { Modules } from "@medusajs/framework/utils"
+export default async function ({ container }: any) {
+  const providers = await container.resolve(Modules.PAYMENT).listPaymentProviders({})
+  console.log("PROVIDERS=" + JSON.stringify(providers.map((p: any) => p.id)))
+}
+`
+  )
+  run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], app)
+
+  const { DB_USERNAME, DB_PASSWORD, DB_HOST, DB_PORT } = process.env
+  const database = `fresh_store_${Date.now()}`
+  const admin = new Client({ user: DB_USERNAME, password: DB_PASSWORD, host: DB_HOST, port: Number(DB_PORT), database: "postgres" })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${database}`)
+  await admin.end()
+  const env = {
+    ...process.env,
+    DATABASE_URL: `postgres://${DB_USERNAME}:${DB_PASSWORD}@${DB_HOST}:${DB_PORT}/${database}`,
+    MEDUSA_DISABLE_TELEMETRY: "true",
+    MEUM_API_KEY: "sk_live_fresh_store_key",
+    MEUM_WEBHOOK_SECRET: "whsec_fresh_store",
+    NODE_OPTIONS: "",
+  }
+  const medusa = path.join(app, "node_modules/.bin/medusa")
+  run(medusa, ["db:migrate"], app, env)
+  const output = run(medusa, ["exec", "./src/list-providers.ts"], app, env)
+  const providers = JSON.parse(/PROVIDERS=(.*)/.exec(output)![1])
+  expect(providers).toEqual(expect.arrayContaining(["pp_meum_meum", "pp_system_default"]))
+  // The plugin's own routes came with it.
+  expect(fs.existsSync(path.join(app, "node_modules/medusa-payment-meum/.medusa/server/src/api/hooks/meum/route.js"))).toBe(true)
+  execFileSync("rm", ["-rf", work])
+})
