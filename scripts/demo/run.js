@@ -145,9 +145,20 @@ async function main() {
     region_id: seed.regionId,
   }
   const storefrontConfig = { storeApi: medusaUrl, publishableKey: seed.publishableKey, regionId: seed.regionId, variantId: seed.variantId, unitPrice: seed.unitPrice }
+  // The storefront script: @medusajs/js-sdk + our storefront helper, bundled for the browser.
+  const bundle = require("esbuild").buildSync({
+    entryPoints: [path.join(root, "demo-storefront", "app.ts")],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2020",
+    write: false,
+    logLevel: "silent",
+  }).outputFiles[0].contents
   const storefront = http.createServer((req, res) => {
     const url = new URL(req.url, storefrontUrl)
     if (url.pathname === "/demo.json") return res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(storefrontConfig))
+    if (url.pathname === "/app.js") return res.writeHead(200, { "Content-Type": "text/javascript" }).end(bundle)
     const file = url.pathname === "/" ? "index.html" : url.pathname.slice(1)
     const full = path.join(root, "demo-storefront", path.basename(file))
     if (!fs.existsSync(full)) return res.writeHead(404).end("not found")
