@@ -238,7 +238,7 @@ export class MeumClient {
       kind: kindForStatus(response.status, idempotent),
       status: response.status,
       code: body.code ? redact(body.code, this.apiKey) : undefined,
-      type: body.type,
+      type: body.type ? redact(body.type, this.apiKey) : undefined,
       method: spec.method,
       path: spec.path,
       retryAfterMs: parseRetryAfter(response.headers["retry-after"], this.now()),

@@ -49,6 +49,9 @@ const describe = (value: unknown): string => {
   }
 }
 
+/** A decimal as people and String(number) write it: "20.5", "-1", ".5", "1e+21". */
+const DECIMAL_INPUT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i
+
 /**
  * Reads any BigNumberInput shape as a bignumber.js value. A JS number goes through `String(n)`:
  * that is the shortest decimal that round-trips to the same double, i.e. exactly what the
@@ -68,7 +71,9 @@ function readDecimal(amount: unknown): BigNumber {
     return new BigNumber(amount.toString())
   }
   if (typeof amount === "string") {
-    return new BigNumber(amount.trim() === "" ? NaN : amount.trim())
+    // bignumber.js would also read "0x10" as 16 and "0b11" as 3: only plain decimals pass.
+    const text = amount.trim()
+    return new BigNumber(DECIMAL_INPUT.test(text) ? text : NaN)
   }
   if (typeof amount === "object") {
     const shaped = amount as { raw?: unknown; bigNumber?: unknown; value?: unknown; numeric?: unknown }

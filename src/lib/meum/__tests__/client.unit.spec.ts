@@ -96,8 +96,16 @@ describe("MeumClient requests and parsing", () => {
   })
 
   it("answers health", async () => {
-    server.answer({ status: 200, body: { status: "ok" } })
-    expect(await client().health()).toEqual({ status: "ok" })
+    server.answer({ status: 200, body: { status: "ok", version: "1.2.3" } })
+    expect(await client().health()).toEqual({ status: "ok", version: "1.2.3" })
+    expect(server.requests.map((r) => [r.method, r.url, r.headers.authorization])).toEqual([["GET", "/health", `Bearer ${API_KEY}`]])
+  })
+
+  it("turns a 2xx body that is not JSON into a final invalid_response error, without retrying", async () => {
+    server.answer({ status: 200, body: "<html>maintenance</html>", headers: { "Content-Type": "text/html" } })
+    const error = await meumErrorOf(client().getInvoice("inv_1"))
+    expect(error).toEqual(expect.objectContaining({ kind: "final", code: "invalid_response", attempts: 1 }))
+    expect(server.requests).toHaveLength(1)
   })
 
   it("turns a body that does not match the schema into a final invalid_response error", async () => {
@@ -133,6 +141,41 @@ describe("MeumClient errors", () => {
     server.answer({ status, body })
     const error = await meumErrorOf(client().getInvoice("inv_1"))
     expect(error).toEqual(expect.objectContaining({ status, kind, code, attempts: 1, method: "GET", path: "/v1/invoices/inv_1" }))
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it("surfaces the legacy 409 and 429 messages", async () => {
+    server.answer({ status: 409, body: { error: "Invoice already paid" } })
+    const conflict = await meumErrorOf(client().cancelInvoice("inv_1"))
+    expect(conflict).toEqual(expect.objectContaining({ status: 409, kind: "final", attempts: 1, isRateLimited: false }))
+    expect(conflict.message).toContain("Invoice already paid")
+
+    server.answer({ status: 429, body: { error: "Too many requests" } })
+    const limited = await meumErrorOf(client().getInvoice("inv_1"))
+    expect(limited).toEqual(expect.objectContaining({ status: 429, kind: "retryable", attempts: 3, isRateLimited: true }))
+    expect(limited.message).toContain("Too many requests")
+    expect(limited.code).toBeUndefined()
+  })
+
+  it("surfaces a 5xx on GET as retryable once attempts are spent, and a 4xx as final after one", async () => {
+    server.answer({ status: 500, body: { error: { type: "api_error", code: "internal", message: "boom" } } })
+    const error = await meumErrorOf(client().getInvoiceStatus("inv_1"))
+    expect(error).toEqual(expect.objectContaining({ status: 500, kind: "retryable", code: "internal", type: "api_error", attempts: 3 }))
+    expect(error.message).toContain("boom")
+    expect(server.requests).toHaveLength(3)
+  })
+
+  it("retries GET on connection refused up to maxAttempts", async () => {
+    const c = client({ baseUrl: `http://127.0.0.1:${await closedPort()}` })
+    const error = await meumErrorOf(c.getInvoice("inv_1"))
+    expect(error).toEqual(expect.objectContaining({ kind: "retryable", code: "ECONNREFUSED", attempts: 3 }))
+    expect(sleeps).toHaveLength(2)
+  })
+
+  it("does not retry a create that was rejected with a 4xx", async () => {
+    server.answer({ status: 400, body: { error: { type: "invalid_request_error", code: "amount_too_small", message: "min 1.00" } } })
+    const error = await meumErrorOf(client().createInvoice({ amount: "0.10", currency: "USD" }))
+    expect(error).toEqual(expect.objectContaining({ kind: "final", status: 400, code: "amount_too_small", attempts: 1 }))
     expect(server.requests).toHaveLength(1)
   })
 
@@ -189,6 +232,24 @@ describe("MeumClient errors", () => {
     expect(sleeps).toEqual([2000])
   })
 
+  it("honours Retry-After as an HTTP date, against the injected clock", async () => {
+    const now = Date.parse("2030-01-01T00:00:00Z")
+    server.answer(
+      { status: 503, body: "", headers: { "Retry-After": new Date(now + 3000).toUTCString() } },
+      { status: 200, body: invoice() }
+    )
+    await client({ now: () => now }).getInvoice("inv_1")
+    expect(sleeps).toEqual([3000])
+  })
+
+  it("retries a create on 429 after the Retry-After delay, never on the 5xx that follows", async () => {
+    server.answer({ status: 429, body: { error: "Too many requests" }, headers: { "Retry-After": "1" } }, { status: 502, body: "" })
+    const error = await meumErrorOf(client().createInvoice({ amount: "1.00", currency: "USD" }))
+    expect(error).toEqual(expect.objectContaining({ kind: "ambiguous", status: 502, attempts: 2 }))
+    expect(sleeps).toEqual([1000])
+    expect(server.requests).toHaveLength(2)
+  })
+
   it("stops retrying when the next delay would exceed the total time budget", async () => {
     server.answer({ status: 429, body: { error: "Too many requests" }, headers: { "Retry-After": "30" } })
     const error = await meumErrorOf(client({ retry: { maxAttempts: 5, maxTotalMs: 10_000 } }).getInvoice("inv_1"))
@@ -203,6 +264,10 @@ describe("the API key never leaks", () => {
       server.answer((req) => ({ status: 400, body: { error: { code: "bad", message: `you sent ${req.headers.authorization}` } } }))
       return client().getInvoice("inv_1")
     }],
+    ["structured body echoing the key in every field", async () => {
+      server.answer({ status: 401, body: { error: { type: `t ${API_KEY}`, code: API_KEY, message: `m ${API_KEY}` } } })
+      return client().getInvoice("inv_1")
+    }],
     ["legacy body echoing the key", async () => {
       server.answer({ status: 403, body: { error: `key ${API_KEY} lacks scope` } })
       return client().getInvoice("inv_1")
@@ -210,6 +275,14 @@ describe("the API key never leaks", () => {
     ["timeout", async () => {
       server.answer("hang")
       return client({ timeoutMs: 100, retry: { maxAttempts: 1 } }).getInvoice("inv_1")
+    }],
+    ["create timeout", async () => {
+      server.answer("hang")
+      return client({ timeoutMs: 100 }).createInvoice({ amount: "1.00", currency: "USD" })
+    }],
+    ["5xx echoing the Authorization header on create", async () => {
+      server.answer((req) => ({ status: 500, body: { error: `upstream saw ${req.headers.authorization}` } }))
+      return client().createInvoice({ amount: "1.00", currency: "USD" })
     }],
     ["connection refused", async () => client({ baseUrl: `http://127.0.0.1:${await closedPort()}`, retry: { maxAttempts: 1 } }).getInvoice("inv_1")],
     ["invalid response", async () => {

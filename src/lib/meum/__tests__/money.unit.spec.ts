@@ -1,5 +1,5 @@
 import BigNumber from "bignumber.js"
-import { currencyPrecision, fromMeumAmount, InvalidAmountError, meumAmountsEqual, toMeumAmount } from "../money"
+import { currencyPrecision, fromMeumAmount, InvalidAmountError, meumAmountLessThan, meumAmountsEqual, toMeumAmount } from "../money"
 
 describe("toMeumAmount", () => {
   it.each([
@@ -9,6 +9,14 @@ describe("toMeumAmount", () => {
     [10.005, "USD", "10.01"],
     [10.004, "USD", "10.00"],
     ["0.005", "eur", "0.01"],
+    ["19.99", "EUR", "19.99"],
+    [7, "JPY", "7"],
+    ["1.0004", "KWD", "1.000"],
+    [1.2345, "BHD", "1.235"],
+    ["1e3", "USD", "1000.00"],
+    [" 12.3 ", "USD", "12.30"],
+    [{ value: 12, precision: 20 }, "USD", "12.00"],
+    [{ numeric: 12.5 }, "USD", "12.50"],
     ["123456789012345.675", "USD", "123456789012345.68"],
     [0.1 + 0.2, "USD", "0.30"],
     [1234.5, "JPY", "1235"],
@@ -39,7 +47,15 @@ describe("toMeumAmount", () => {
     [0.004, "USD"],
     [5e-7, "USD"],
     [0.4, "JPY"],
+    ["0x10", "USD"],
+    ["0b11", "USD"],
+    ["1,5", "USD"],
+    ["12 USD", "USD"],
+    [{ value: "abc", precision: 20 }, "USD"],
+    [{ value: "-5", precision: 20 }, "USD"],
+    [Symbol("x"), "USD"],
     [10, "US"],
+    [10, ""],
     [10, "1234"],
   ])("rejects %p %s with a clear InvalidAmountError", (input, currency) => {
     expect(() => toMeumAmount(input, currency)).toThrow(InvalidAmountError)
@@ -53,7 +69,8 @@ describe("toMeumAmount", () => {
 
 describe("currency precision and comparisons", () => {
   it("follows ISO 4217 minor units", () => {
-    expect([currencyPrecision("usd"), currencyPrecision("JPY"), currencyPrecision("KWD"), currencyPrecision("IDR")]).toEqual([2, 0, 3, 2])
+    expect(["usd", "EUR", "JPY", "KWD", "BHD", "ISK", "HUF", "IDR"].map(currencyPrecision)).toEqual([2, 2, 0, 3, 3, 0, 2, 2])
+    expect(() => currencyPrecision("US")).toThrow(InvalidAmountError)
   })
 
   it("normalises and compares Meum strings at the currency's precision", () => {
@@ -61,6 +78,10 @@ describe("currency precision and comparisons", () => {
     expect(fromMeumAmount("1235", "JPY")).toBe("1235")
     expect(meumAmountsEqual("20.5", "20.50", "USD")).toBe(true)
     expect(meumAmountsEqual("20.5", "20.51", "USD")).toBe(false)
+    expect(meumAmountsEqual("1235", "1235.0", "JPY")).toBe(true)
+    expect(meumAmountLessThan("20.49", "20.5", "USD")).toBe(true)
+    expect(meumAmountLessThan("20.50", "20.5", "USD")).toBe(false)
+    expect(fromMeumAmount("1.0005", "KWD")).toBe("1.001")
     expect(() => fromMeumAmount("-1", "USD")).toThrow(InvalidAmountError)
     expect(() => fromMeumAmount("1e3", "USD")).toThrow(InvalidAmountError)
   })

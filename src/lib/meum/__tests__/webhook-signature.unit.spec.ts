@@ -109,6 +109,46 @@ describe("verifyWebhook", () => {
     }
   })
 
+  it("verifies the exact UTF-8 bytes received (openssl vector over a non-ASCII body)", () => {
+    // printf '%s' '1719234567.{"id":"evt_é","type":"invoice.paid","data":{"invoice_id":"inv_€1"}}' | openssl dgst -sha256 -hmac 'whsec_test'
+    const body = '{"id":"evt_é","type":"invoice.paid","data":{"invoice_id":"inv_€1"}}'
+    const hex = "57efaaee7b3a9d337336b5c2f24dc8df5d7e5b19851b7d2b0a9b72548fd85cc5"
+    const headers = { "x-stablecoin-timestamp": String(TIMESTAMP), "x-stablecoin-signature": `v1=${hex}` }
+    const fromBytes = verify({ rawBody: Buffer.from(body, "utf8"), headers })
+    expect(fromBytes.ok && fromBytes.event.data.invoice_id).toBe("inv_€1")
+    expect(reasonOf(verify({ rawBody: body, headers }))).toBe("ok")
+    // The same JSON re-serialised (a space added) is different bytes: rejected.
+    expect(reasonOf(verify({ rawBody: body.replace('"type":', '"type": '), headers }))).toBe("bad_signature")
+  })
+
+  it("accepts any one of several comma-separated signature values (rotation at Meum's side)", () => {
+    // printf '%s' '1719234567.{"id":"evt_1","type":"invoice.paid","data":{"invoice_id":"inv_1"}}' | openssl dgst -sha256 -hmac 'whsec_old'
+    const OLD_HEX = "8dc1923eae6682b54ccd40d4c6fe24cf1a2e60246b634d2da8a7ad6b921ab1e1"
+    const headers = { "x-stablecoin-timestamp": String(TIMESTAMP), "x-stablecoin-signature": `v1=${OLD_HEX}, v1=${V1_HEX}` }
+    expect(reasonOf(verify({ headers }))).toBe("ok")
+    expect(reasonOf(verify({ headers, secrets: ["whsec_old"] }))).toBe("ok")
+    expect(reasonOf(verify({ headers, secrets: ["whsec_neither"] }))).toBe("bad_signature")
+  })
+
+  it("prefers X-Stablecoin-* over X-Meum-* when both are present", () => {
+    const headers = {
+      "x-stablecoin-timestamp": String(TIMESTAMP),
+      "x-stablecoin-signature": `v1=${V1_HEX}`,
+      "x-meum-signature": `v1=${"0".repeat(64)}`,
+    }
+    expect(reasonOf(verify({ headers }))).toBe("ok")
+    expect(reasonOf(verify({ headers: { ...headers, "x-stablecoin-signature": `v1=${"0".repeat(64)}`, "x-meum-signature": `v1=${V1_HEX}` } }))).toBe(
+      "bad_signature"
+    )
+  })
+
+  it("returns the integration id it saw", () => {
+    const result = verify({
+      headers: { "x-stablecoin-timestamp": String(TIMESTAMP), "x-stablecoin-signature": `v1=${V1_HEX}`, "X-Stablecoin-Integration-Id": ["int_7"] },
+    })
+    expect(result).toEqual(expect.objectContaining({ ok: true, integrationId: "int_7" }))
+  })
+
   it("round-trips with signWebhook, v1 and legacy", () => {
     const headers = signWebhook({ secret: "s3", rawBody: BODY, timestamp: TIMESTAMP, eventType: "invoice.paid", eventId: "evt_1", integrationId: "int_9" })
     expect(headers).toEqual(
@@ -134,10 +174,16 @@ describe("verifyWebhook", () => {
       verify({ secrets: [secret], now: () => 0 }),
       verify({ secrets: [secret], headers: {} }),
       verify({ secrets: [secret], headers: { "x-stablecoin-signature": "sha256=00" } }),
+      verify({ secrets: [secret], headers: { "x-stablecoin-signature": "sha256=00" }, allowLegacy: true }),
+      verify({ secrets: [secret], headers: { "x-stablecoin-signature": `v1=${V1_HEX}` } }),
+      verify({ secrets: [secret], headers: { "x-stablecoin-signature": "nonsense", "x-stablecoin-timestamp": String(TIMESTAMP) } }),
+      verify({ secrets: [SECRET, secret], rawBody: "not json", headers: signWebhook({ secret, rawBody: "not json", timestamp: TIMESTAMP, eventType: "x", eventId: "e" }) }),
+      verify({ secrets: [secret, SECRET], integrationId: "int_b", headers: { "x-stablecoin-timestamp": String(TIMESTAMP), "x-stablecoin-signature": `v1=${V1_HEX}`, "x-stablecoin-integration-id": "int_a" } }),
     ].map((result) => (result.ok ? "" : result.detail))
     for (const detail of details) {
       expect(detail.length).toBeGreaterThan(0)
       expect(detail).not.toContain(secret)
+      expect(detail).not.toContain(SECRET)
       expect(detail).not.toContain(V1_HEX)
     }
   })
