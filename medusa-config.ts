@@ -29,6 +29,8 @@ const meumProviderOptions = {
   orderFirst: env("MEUM_ORDER_FIRST"),
   orderFirstGraceSeconds: env("MEUM_ORDER_FIRST_GRACE_SECONDS"),
   timeoutMs: env("MEUM_TIMEOUT_MS"),
+  webhookConcurrency: env("MEUM_WEBHOOK_CONCURRENCY"),
+  webhookResponseBudgetMs: env("MEUM_WEBHOOK_RESPONSE_BUDGET_MS"),
 }
 
 module.exports = defineConfig({

@@ -52,6 +52,9 @@ export function useMeumSandbox(
     process.env.MEUM_ORDER_FIRST = options.orderFirst ? "true" : "false"
     // The scheduled reconcile job would race the tests; suites run it explicitly.
     process.env.MEUM_RECONCILE_DISABLED = "true"
+    // The suites assert "the order exists when /hooks/meum answers 200": give every delivery the
+    // time to finish. The burst test lowers it on purpose to prove the 202 {queued} path.
+    process.env.MEUM_WEBHOOK_RESPONSE_BUDGET_MS = "60000"
   })
 
   afterAll(async () => {

@@ -2,7 +2,8 @@
 import type { AxiosInstance, AxiosResponse } from "axios"
 
 export interface StoreFlow {
-  createCart(): Promise<{ id: string; payment_collection?: unknown }>
+  /** Concurrent carts need distinct emails: Medusa creates a guest customer per new email. */
+  createCart(email?: string): Promise<{ id: string; payment_collection?: unknown }>
   addItem(cartId: string, variantId: string, quantity?: number): Promise<unknown>
   updateItemQuantity(cartId: string, quantity: number): Promise<unknown>
   startSession(cartId: string, providerId: string, data?: Record<string, unknown>): Promise<PaymentSessionView>
@@ -26,8 +27,8 @@ export function storeFlow(api: AxiosInstance, publishableKey: string, regionId: 
   const getCart = async (cartId: string) => (await api.get(`/store/carts/${cartId}`, ok)).data.cart
 
   return {
-    async createCart() {
-      const res = await api.post("/store/carts", { region_id: regionId, email: "shopper@example.com" }, ok)
+    async createCart(email = "shopper@example.com") {
+      const res = await api.post("/store/carts", { region_id: regionId, email }, ok)
       return res.data.cart
     },
     async addItem(cartId, variantId, quantity = 1) {

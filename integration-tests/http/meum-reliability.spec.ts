@@ -5,6 +5,8 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { signWebhook } from "../../src/lib/meum/webhook-signature"
 import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
+import { getMeumProvider } from "../../src/lib/provider-registry"
+import { webhookWorkQueue } from "../../src/lib/reconcile/webhook-work-queue"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { storeFlow } from "../helpers/store-flow"
 import { capturesForCollection, ordersForCart, sessionState } from "../helpers/medusa-state"
@@ -134,6 +136,35 @@ medusaIntegrationTestRunner({
           { timeoutMs: 60_000 }
         )
       } finally {
+        env.sandbox().resetFaults()
+      }
+      for (const { cartId, session } of carts) {
+        expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+        expect(await capturesForCollection(getContainer(), session.payment_collection_id)).toEqual(expect.objectContaining({ payments: 1, captures: 1 }))
+      }
+    })
+
+    it("a burst of concurrent paid webhooks answered 202 {queued} before the work ends: one order per cart", async () => {
+      const carts = [] as Array<Awaited<ReturnType<typeof cartWithSession>>>
+      for (let i = 0; i < 8; i++) carts.push(await cartWithSession())
+      const options = getMeumProvider()!.options
+      const budget = options.webhookResponseBudgetMs
+      // Nothing waits for its work: every delivery is acknowledged as soon as it is queued.
+      options.webhookResponseBudgetMs = 0
+      try {
+        env.sandbox().setFaults({ webhook_hold: true, webhook_duplicates: 2 })
+        for (const { invoiceId } of carts) await env.sandbox().simulate(invoiceId, "paid")
+        const ids = new Set(carts.map((c) => c.invoiceId))
+        const answered = env.sandbox().waitForDeliveries(
+          (all) => all.filter((d) => ids.has(d.invoice_id) && d.event_type === "invoice.paid").length >= 16,
+          { timeoutMs: 60_000 }
+        )
+        env.sandbox().setFaults({ webhook_hold: false }) // 16 deliveries at once (each event twice)
+        const paid = (await answered).filter((d) => ids.has(d.invoice_id) && d.event_type === "invoice.paid")
+        expect(paid.map((d) => d.status_code)).toEqual(new Array(16).fill(202))
+        await webhookWorkQueue(options.webhookConcurrency).idle()
+      } finally {
+        options.webhookResponseBudgetMs = budget
         env.sandbox().resetFaults()
       }
       for (const { cartId, session } of carts) {

@@ -1,6 +1,7 @@
 /**
  * Fault injection for the sandbox: API errors, latency and hangs on /v1, and webhook drops,
- * duplicates, reordering and delay. Rate-based switches draw from a seeded PRNG so a test run
+ * duplicates, reordering, delay and hold (queue every delivery until the hold is lifted, then send
+ * them all at once: a burst of concurrent webhooks). Rate-based switches draw from a seeded PRNG so a test run
  * is repeatable; 0 and 1 are exact (never / always).
  */
 import { z } from "zod"
@@ -13,6 +14,7 @@ export const faultsSchema = z.strictObject({
   webhook_duplicates: z.number().int().min(1).max(100),
   webhook_reorder: z.boolean(),
   webhook_delay_ms: z.number().int().min(0).max(600_000),
+  webhook_hold: z.boolean(),
 })
 export type Faults = z.infer<typeof faultsSchema>
 export const faultsPatchSchema = faultsSchema.partial()
@@ -25,6 +27,7 @@ export const NO_FAULTS: Faults = {
   webhook_duplicates: 1,
   webhook_reorder: false,
   webhook_delay_ms: 0,
+  webhook_hold: false,
 }
 
 /** mulberry32: tiny, seedable, good enough to decide "does this request fail". */
@@ -42,6 +45,7 @@ function seededRandom(seed: number): () => number {
 export class FaultSwitches {
   private current: Faults = { ...NO_FAULTS }
   private random: () => number
+  private readonly listeners = new Set<(faults: Faults) => void>()
 
   constructor(private readonly seed = 42) {
     this.random = seededRandom(seed)
@@ -53,13 +57,25 @@ export class FaultSwitches {
 
   set(patch: Partial<Faults>): Faults {
     this.current = { ...this.current, ...faultsPatchSchema.parse(patch) }
+    this.notify()
     return this.get()
   }
 
   reset(): Faults {
     this.current = { ...NO_FAULTS }
     this.random = seededRandom(this.seed)
+    this.notify()
     return this.get()
+  }
+
+  /** Called after every change (the webhook sender releases held deliveries when the hold lifts). */
+  onChange(listener: (faults: Faults) => void): void {
+    this.listeners.add(listener)
+  }
+
+  private notify(): void {
+    const snapshot = this.get()
+    this.listeners.forEach((listener) => listener(snapshot))
   }
 
   chance(rate: number): boolean {

@@ -48,6 +48,8 @@ export interface MeumSandbox {
   /** Changes the webhook retry schedule at run time (tests that need a window between attempts). */
   setWebhookRetry(patch: Partial<WebhookRetry>): WebhookRetry
   deliveries(): Delivery[]
+  /** Webhook events queued by the `webhook_hold` fault, sent when it is switched off. */
+  heldWebhooks(): number
   waitForDeliveries(predicate: (deliveries: Delivery[]) => boolean, options?: { timeoutMs?: number }): Promise<Delivery[]>
   /** Resolves with the next invoice event matching the predicate (e.g. a create landing). */
   waitForInvoiceEvent(predicate: (event: InvoiceEvent) => boolean, options?: { timeoutMs?: number }): Promise<InvoiceEvent>
@@ -156,6 +158,7 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
     addWebhookEndpoint: (url) => void webhooks.endpoints.add(url),
     setWebhookRetry: (patch) => webhooks.setRetry(patch),
     deliveries: () => webhooks.deliveries(),
+    heldWebhooks: () => webhooks.heldCount(),
     waitForDeliveries: (predicate, waitOptions) => webhooks.waitForDeliveries(predicate, waitOptions),
     waitForInvoiceEvent: (predicate, waitOptions) =>
       new Promise<InvoiceEvent>((resolve, reject) => {

@@ -85,11 +85,20 @@ export class WebhookSender extends EventEmitter {
   private readonly timers = new Set<NodeJS.Timeout>()
   private reorderBuffer: OutgoingEvent[] = []
   private reorderTimer: NodeJS.Timeout | undefined
+  private held: OutgoingEvent[] = []
   private stopped = false
 
   constructor(private readonly options: WebhookSenderOptions) {
     super()
     this.setMaxListeners(0)
+    options.faults.onChange((faults) => {
+      if (!faults.webhook_hold) this.releaseHeld()
+    })
+  }
+
+  /** Events queued by `webhook_hold`, not yet sent. */
+  heldCount(): number {
+    return this.held.length
   }
 
   deliveries(): Delivery[] {
@@ -128,6 +137,10 @@ export class WebhookSender extends EventEmitter {
       invoice: event.invoice,
       body: webhookEnvelope(id, event.type, event.invoice, this.options.now()),
     }
+    if (this.options.faults.get().webhook_hold) {
+      this.held.push(outgoing)
+      return
+    }
     if (this.options.faults.get().webhook_reorder) {
       this.reorderBuffer.push(outgoing)
       this.reorderTimer ??= this.later(REORDER_WINDOW_MS, () => {
@@ -146,8 +159,16 @@ export class WebhookSender extends EventEmitter {
     return { ...this.options.retry }
   }
 
+  /** Sends every held event at once, in the order they were emitted. */
+  private releaseHeld(): void {
+    const burst = this.held
+    this.held = []
+    burst.forEach((item) => this.dispatch(item))
+  }
+
   stop(): void {
     this.stopped = true
+    this.held = []
     this.timers.forEach(clearTimeout)
     this.timers.clear()
   }

@@ -64,6 +64,13 @@ export const meumProviderOptionsSchema = z.object({
   /** Order-first: how long after an invoice expired/was cancelled/failed its order is cancelled. */
   orderFirstGraceSeconds: integerOption(900, 0, 30 * 24 * 3600),
   timeoutMs: integerOption(DEFAULT_MEUM_TIMEOUT_MS, 100, 120_000),
+  /** /hooks/meum: how many webhook reconciliations (cart completions) run at once in this process. */
+  webhookConcurrency: integerOption(4, 1, 64),
+  /**
+   * /hooks/meum: how long a delivery waits for its reconciliation before it is answered
+   * 202 {queued: true} while the work goes on (0: always answer once queued).
+   */
+  webhookResponseBudgetMs: integerOption(5_000, 0, 60_000),
 })
 
 export type MeumProviderOptions = z.infer<typeof meumProviderOptionsSchema>

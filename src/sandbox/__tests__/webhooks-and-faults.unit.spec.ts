@@ -185,6 +185,38 @@ describe("sandbox fault switches", () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(140)
   })
 
+  it("holds webhooks until the hold is lifted, then sends the whole burst at once", async () => {
+    await setup()
+    const hold = (on: boolean) =>
+      fetch(`${sandbox.url}/sandbox/faults`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ webhook_hold: on }),
+      }).then((res) => res.json())
+    expect((await hold(true)).webhook_hold).toBe(true)
+    const invoices = [
+      await client.createInvoice({ amount: "1.00", currency: "USD" }),
+      await client.createInvoice({ amount: "2.00", currency: "USD" }),
+    ]
+    await sandbox.simulate(invoices[0].id, "paid")
+    // Held events are queued when emitted (synchronously with the API call): nothing left yet.
+    expect(sandbox.heldWebhooks()).toBe(3)
+    expect(sandbox.deliveries()).toEqual([])
+    expect(receiver.requests).toHaveLength(0)
+
+    expect((await hold(false)).webhook_hold).toBe(false)
+    expect(sandbox.heldWebhooks()).toBe(0)
+    const deliveries = await sandbox.waitForDeliveries((all) => all.length >= 3)
+    expect(deliveries.map((d) => [d.invoice_id, d.event_type]).sort()).toEqual(
+      [
+        [invoices[0].id, "invoice.created"],
+        [invoices[0].id, "invoice.paid"],
+        [invoices[1].id, "invoice.created"],
+      ].sort()
+    )
+    expect(deliveries.every((d) => d.status_code === 200)).toBe(true)
+  })
+
   it("injects API 5xx errors, latency and hangs on /v1 only", async () => {
     await setup()
     const res = await fetch(`${sandbox.url}/sandbox/faults`, {

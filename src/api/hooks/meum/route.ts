@@ -1,14 +1,20 @@
 /**
  * POST /hooks/meum — the webhook URL to configure in Meum. Unlike Medusa's core
  * /hooks/payment/:provider (which answers 200 before doing anything, 5 s later, without retry),
- * this route verifies first and processes synchronously:
+ * this route verifies first and processes before answering:
  *   401 bad/missing signature or stale timestamp · 400 malformed · 200 {received:true} once the
  *   state is committed (the order exists for a paid invoice) · 200 {received:true, duplicate:true}
  *   when it already was · 503 on a transient failure, so Meum retries.
+ * Under a burst the work waits in a bounded queue (options webhookConcurrency); a delivery whose
+ * work has not finished within webhookResponseBudgetMs is answered 202 {received:true, queued:true}
+ * and the work goes on — answering later would pass Meum's delivery timeout and make it retry into
+ * the same backlog. Should that background work fail, the reconcile job picks the session up.
  */
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { getMeumProvider } from "../../../lib/provider-registry"
+import type { ReconcileOutcome } from "../../../lib/reconcile/reconcile-meum-session"
+import { settleWithin, STILL_RUNNING, webhookWorkQueue } from "../../../lib/reconcile/webhook-work-queue"
 import { verifyAndFetchInvoice } from "../../../providers/meum/webhook-action"
 import { reconcileMeumSessionWorkflow } from "../../../workflows/reconcile-meum-session"
 
@@ -31,7 +37,20 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
       res.status(verified.status).json(verified.status === 200 ? { received: true, ignored: verified.reason } : { received: false, error: verified.reason })
       return
     }
-    const { result } = await reconcileMeumSessionWorkflow(req.scope).run({ input: { session_id: verified.event.sessionId } })
+    const sessionId = verified.event.sessionId
+    const queue = webhookWorkQueue<ReconcileOutcome>(registered.options.webhookConcurrency)
+    const work = queue.run(sessionId, async () => {
+      const { result } = await reconcileMeumSessionWorkflow(req.scope).run({ input: { session_id: sessionId } })
+      return result
+    })
+    const result = await settleWithin(work, registered.options.webhookResponseBudgetMs)
+    if (result === STILL_RUNNING) {
+      work.catch((error: Error) =>
+        logger.error(`Meum webhook processing for payment session ${sessionId} failed after it was acknowledged; the reconcile job will retry it: ${error.message}`)
+      )
+      res.status(202).json({ received: true, queued: true })
+      return
+    }
     const duplicate = (result.outcome === "captured" || result.outcome === "updated") && result.duplicate
     res.status(200).json(duplicate ? { received: true, duplicate: true } : { received: true })
   } catch (error) {

@@ -1,4 +1,4 @@
-import { signWebhook, verifyWebhook, type VerifyWebhookInput } from "../webhook-signature"
+import { signWebhook, verifyWebhook, verifyWebhookSignature, type VerifyWebhookInput } from "../webhook-signature"
 
 // Fixed vectors computed independently of our code:
 //   printf '%s' '1719234567.{"id":"evt_1","type":"invoice.paid","data":{"invoice_id":"inv_1"}}' | openssl dgst -sha256 -hmac 'whsec_test'
@@ -186,5 +186,40 @@ describe("verifyWebhook", () => {
       expect(detail).not.toContain(SECRET)
       expect(detail).not.toContain(V1_HEX)
     }
+  })
+})
+
+describe("verifyWebhookSignature (authenticity only)", () => {
+  const input = (overrides: Partial<VerifyWebhookInput> = {}): VerifyWebhookInput => ({
+    rawBody: Buffer.from(BODY),
+    headers: { "x-stablecoin-timestamp": String(TIMESTAMP), "x-stablecoin-signature": `v1=${V1_HEX}` },
+    secrets: [SECRET],
+    now: AT_TIMESTAMP,
+    ...overrides,
+  })
+
+  it("accepts the v1 vector and reports scheme and timestamp without reading the body", () => {
+    expect(verifyWebhookSignature(input())).toEqual({ ok: true, timestamp: TIMESTAMP, scheme: "v1" })
+    expect(verifyWebhookSignature(input({ rawBody: BODY }))).toEqual({ ok: true, timestamp: TIMESTAMP, scheme: "v1" })
+  })
+
+  it("rejects what verifyWebhook rejects for authenticity, and accepts a signed body that is not an event", () => {
+    const notAnEvent = "not json at all"
+    const signed = signWebhook({ secret: SECRET, rawBody: notAnEvent, timestamp: TIMESTAMP, eventType: "x", eventId: "evt_x" })
+    const headers = Object.fromEntries(Object.entries(signed).map(([k, v]) => [k.toLowerCase(), v]))
+    expect(verifyWebhookSignature(input({ rawBody: notAnEvent, headers }))).toEqual({ ok: true, timestamp: TIMESTAMP, scheme: "v1" })
+    // The full verifier parses after authenticating: same request, malformed body.
+    expect(verifyWebhook(input({ rawBody: notAnEvent, headers }))).toMatchObject({ ok: false, reason: "malformed_body" })
+    expect(verifyWebhookSignature(input({ rawBody: BODY.replace("inv_1", "inv_2") }))).toMatchObject({ ok: false, reason: "bad_signature" })
+    expect(verifyWebhookSignature(input({ now: () => (TIMESTAMP + 301) * 1000 }))).toMatchObject({ ok: false, reason: "stale_timestamp" })
+  })
+
+  it("treats a candidate of the wrong length or with non-hex characters as a mismatch, never a throw", () => {
+    for (const candidate of [V1_HEX.slice(0, 63), V1_HEX + "00", "z".repeat(64), ""]) {
+      const headers = { "x-stablecoin-timestamp": String(TIMESTAMP), "x-stablecoin-signature": `v1=${candidate}` }
+      expect(verifyWebhookSignature(input({ headers }))).toMatchObject({ ok: false, reason: "bad_signature" })
+    }
+    const upper = { "x-stablecoin-timestamp": String(TIMESTAMP), "x-stablecoin-signature": `v1=${V1_HEX.toUpperCase()}` }
+    expect(verifyWebhookSignature(input({ headers: upper }))).toMatchObject({ ok: true })
   })
 })

@@ -14,6 +14,8 @@ describe("provider options", () => {
       orderFirst: false,
       orderFirstGraceSeconds: 900,
       timeoutMs: 10000,
+      webhookConcurrency: 4,
+      webhookResponseBudgetMs: 5000,
     })
   })
 
@@ -25,6 +27,8 @@ describe("provider options", () => {
       allowLegacySignatures: "0",
       webhookToleranceSeconds: "120",
       timeoutMs: "2500",
+      webhookConcurrency: "8",
+      webhookResponseBudgetMs: "0",
       allowedReturnUrlOrigins: "https://shop.example.com,http://localhost:8000",
       returnUrl: "https://shop.example.com/return?cart={cart_id}&s={session_id}",
       callbackUrl: "",
@@ -36,6 +40,8 @@ describe("provider options", () => {
         allowLegacySignatures: false,
         webhookToleranceSeconds: 120,
         timeoutMs: 2500,
+        webhookConcurrency: 8,
+        webhookResponseBudgetMs: 0,
         allowedReturnUrlOrigins: ["https://shop.example.com", "http://localhost:8000"],
       })
     )
@@ -51,6 +57,8 @@ describe("provider options", () => {
     [{ ...valid, orderFirst: "maybe" }, 'option "orderFirst"'],
     [{ ...valid, webhookToleranceSeconds: "-5" }, 'option "webhookToleranceSeconds"'],
     [{ ...valid, returnUrl: "not a url {cart_id}" }, 'option "returnUrl"'],
+    [{ ...valid, webhookConcurrency: "0" }, 'option "webhookConcurrency"'],
+    [{ ...valid, webhookResponseBudgetMs: "-1" }, 'option "webhookResponseBudgetMs"'],
   ])("validateOptions stops %j with a message naming the option", (options, message) => {
     expect(() => MeumPaymentProviderService.validateOptions(options)).toThrow(message)
   })
