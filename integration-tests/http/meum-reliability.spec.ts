@@ -3,6 +3,7 @@
  * PostgreSQL + the sandbox: exactly one order per paid invoice, whatever happens to webhooks.
  */
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { signWebhook } from "../../src/lib/meum/webhook-signature"
 import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
 import { getMeumProvider } from "../../src/lib/provider-registry"
@@ -257,6 +258,55 @@ medusaIntegrationTestRunner({
         env.sandbox().setWebhookRetry({ maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 })
       }
       expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+    })
+
+    it("a completion that fails after payment (Medusa replaces the session): the retried webhook still places the order", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      env.sandbox().setWebhookRetry({ maxAttempts: 4, baseDelayMs: 1500, maxDelayMs: 1500 })
+      // Order creation fails after Medusa authorized and captured the payment: its compensation
+      // then deletes the paid session and creates a fresh one with a new, unpaid invoice.
+      await dbConnection.raw('ALTER TABLE "order_summary" RENAME TO "order_summary_unavailable"')
+      let restored = false
+      try {
+        await env.sandbox().simulate(invoiceId, "paid")
+        await env.sandbox().waitForDeliveries(
+          (all) => all.some((d) => d.invoice_id === invoiceId && d.event_type === "invoice.paid" && d.status_code === 503),
+          { timeoutMs: 30_000 }
+        )
+        await dbConnection.raw('ALTER TABLE "order_summary_unavailable" RENAME TO "order_summary"')
+        restored = true
+        const replaced = (await flow().getCart(cartId)).payment_collection.payment_sessions
+        expect(replaced.map((s: any) => s.id)).not.toContain(session.id)
+        await env.sandbox().waitForDeliveries(
+          (all) => all.some((d) => d.invoice_id === invoiceId && d.event_type === "invoice.paid" && d.status_code === 200),
+          { timeoutMs: 30_000 }
+        )
+      } finally {
+        if (!restored) await dbConnection.raw('ALTER TABLE "order_summary_unavailable" RENAME TO "order_summary"')
+        env.sandbox().setWebhookRetry({ maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 })
+      }
+      const orders = await ordersForCart(getContainer(), cartId)
+      expect(orders).toHaveLength(1)
+      const [current] = (await flow().getCart(cartId)).payment_collection.payment_sessions
+      expect(current.data).toEqual(expect.objectContaining({ invoice_id: invoiceId, status: "paid", meum_adopted_from_session: session.id }))
+      const state = await sessionState(getContainer(), current.id)
+      expect(state.status).toBe("authorized")
+      // Medusa captured a payment for the replaced session too (its refund failed: Meum has none):
+      // that second record of the same money is cancelled, one live captured payment remains.
+      const payments = await (getContainer().resolve(Modules.PAYMENT) as any).listPayments({ payment_collection_id: session.payment_collection_id })
+      const live = payments.filter((p: any) => !p.canceled_at)
+      expect(live.map((p: any) => [p.payment_session_id, Boolean(p.captured_at)])).toEqual([[current.id, true]])
+      const query = getContainer().resolve(ContainerRegistrationKeys.QUERY) as any
+      const { data: [order] } = await query.graph({ entity: "order", fields: ["id", "total", "summary.*"], filters: { id: orders[0] } })
+      expect(Number(order.summary.paid_total)).toBe(Number(order.total))
+      // The replacement's invoice can no longer be paid, and the shopper's return finds the order.
+      expect(env.sandbox().getInvoice(current.data.meum_replaced_invoice_id)?.status).toBe("cancelled")
+      const completed = await flow().complete(cartId)
+      expect(completed.status).toBe(200)
+      expect(completed.data.order.id).toBe(orders[0])
+      // A late copy of the paid event finds the adopting session: a duplicate, nothing more.
+      expect((await postWebhook(invoiceId)).data).toEqual({ received: true, duplicate: true })
+      expect(await ordersForCart(getContainer(), cartId)).toEqual(orders)
     })
 
     it("races of webhook vs shopper return give exactly one order each", async () => {

@@ -11,6 +11,8 @@ import { reconcileMeumSession, type ReconcileOutcome } from "../lib/reconcile/re
 
 export interface ReconcileMeumSessionInput {
   session_id: string
+  /** The invoice a webhook named: a paid invoice its session no longer holds may be adopted. */
+  invoice_id?: string
   /** Epoch ms to judge the order-first grace period against (defaults to now). */
   now?: number
 }
@@ -20,6 +22,7 @@ export const reconcileMeumSessionStep = createStep(
   async (input: ReconcileMeumSessionInput, { container }) => {
     const result = await reconcileMeumSession(container as unknown as MedusaContainer, input.session_id, {
       now: input.now === undefined ? undefined : () => input.now!,
+      invoiceId: input.invoice_id,
     })
     return new StepResponse<ReconcileOutcome>(result)
   }

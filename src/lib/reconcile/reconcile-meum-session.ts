@@ -19,6 +19,8 @@ import { sessionStatusForInvoice } from "../meum/status-table"
 import { getMeumProvider, isMeumProviderId } from "../provider-registry"
 import { readStoredSessionData } from "../../providers/meum/session-data"
 import { isPaidAsAsked } from "../../providers/meum/invoice-checks"
+import { askedFromMetadata } from "../../providers/meum/webhook-action"
+import { adoptOrphanedPaidInvoice, retireDuplicatePaymentRecords } from "./adopt-orphaned-invoice"
 import { cartAndOrder } from "./cart-and-order"
 
 export type ReconcileOutcome =
@@ -33,6 +35,11 @@ export type ReconcileOutcome =
 export interface ReconcileOptions {
   /** Clock for the order-first grace period (tests move it forward instead of sleeping). */
   now?: () => number
+  /**
+   * The invoice a webhook was about. When it is not (or no longer) the session's invoice and it is
+   * paid, the cart's current session may adopt it (see adopt-orphaned-invoice.ts).
+   */
+  invoiceId?: string
 }
 
 /** Terminal, unpaid: an order-first order waiting on this invoice will never be paid. */
@@ -62,6 +69,10 @@ export async function reconcileMeumSession(
   const registered = getMeumProvider()
   if (!registered) throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "The Meum payment provider is not configured")
   const session = await loadSession(container, sessionId)
+  const sessionInvoiceId = session ? readStoredSessionData(session.data)?.invoice_id : undefined
+  if (reconcileOptions.invoiceId && reconcileOptions.invoiceId !== sessionInvoiceId) {
+    return reconcileOrphanedInvoice(container, reconcileOptions.invoiceId, sessionId, reconcileOptions)
+  }
   if (!session) return { outcome: "skipped", reason: "no such payment session" }
   if (!isMeumProviderId(session.provider_id)) return { outcome: "skipped", reason: "not a Meum session" }
   const stored = readStoredSessionData(session.data)
@@ -125,6 +136,39 @@ export async function reconcileMeumSession(
   await refreshSessionStatus(container, session.id)
   const after = await loadSession(container, session.id)
   return { outcome: "updated", duplicate: false, invoiceStatus: invoice.status, sessionStatus: after?.status ?? target }
+}
+
+/** A webhook's invoice that its session no longer holds: adopt it if it is paid, else ignore it. */
+async function reconcileOrphanedInvoice(
+  container: MedusaContainer,
+  invoiceId: string,
+  sessionId: string,
+  reconcileOptions: ReconcileOptions
+): Promise<ReconcileOutcome> {
+  const registered = getMeumProvider()!
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  const invoice = await registered.client.getInvoice(invoiceId)
+  if (!isPaidAsAsked(invoice, askedFromMetadata(invoice))) {
+    return { outcome: "skipped", reason: `invoice ${invoiceId} is not the session's invoice and is not paid` }
+  }
+  const adoption = await adoptOrphanedPaidInvoice(container, registered.client, invoice, sessionId)
+  if (!adoption.adopted) {
+    logger.error(
+      `Meum invoice ${invoiceId} is PAID but its payment session ${sessionId} no longer holds it and it cannot be attached to its cart (${adoption.reason}): place or refund the order by hand`
+    )
+    return { outcome: "skipped", reason: `orphaned paid invoice: ${adoption.reason}` }
+  }
+  if (adoption.replacedInvoiceId) {
+    logger.warn(
+      `Meum invoice ${invoiceId} is paid but Medusa had replaced its payment session ${sessionId}: session ${adoption.sessionId} adopted it (its own invoice ${adoption.replacedInvoiceId} was cancelled)`
+    )
+  }
+  const outcome = await reconcileMeumSession(container, adoption.sessionId, { ...reconcileOptions, invoiceId: undefined })
+  if (outcome.outcome === "captured") {
+    const retired = await retireDuplicatePaymentRecords(container, adoption.paymentCollectionId, invoiceId, adoption.sessionId)
+    if (retired.length) logger.warn(`Meum invoice ${invoiceId}: cancelled the duplicate payment record(s) ${retired.join(", ")} of the replaced session`)
+  }
+  return outcome
 }
 
 async function isOrderCanceled(container: MedusaContainer, orderId: string): Promise<boolean> {

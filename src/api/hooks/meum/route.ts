@@ -39,8 +39,13 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
     }
     const sessionId = verified.event.sessionId
     const queue = webhookWorkQueue<ReconcileOutcome>(registered.options.webhookConcurrency)
-    const work = queue.run(sessionId, async () => {
-      const { result } = await reconcileMeumSessionWorkflow(req.scope).run({ input: { session_id: sessionId } })
+    // Serialised per cart, not per session: after a failed completion Medusa replaces the session,
+    // and the old invoice's retry (adoption) and the new invoice's events must not interleave.
+    const cartId = verified.event.invoice.metadata?.medusa_cart_id
+    const work = queue.run(typeof cartId === "string" ? cartId : sessionId, async () => {
+      const { result } = await reconcileMeumSessionWorkflow(req.scope).run({
+        input: { session_id: sessionId, invoice_id: verified.event.invoice.id },
+      })
       return result
     })
     const result = await settleWithin(work, registered.options.webhookResponseBudgetMs)

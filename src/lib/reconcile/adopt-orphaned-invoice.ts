@@ -1,0 +1,142 @@
+/**
+ * A paid invoice whose Medusa session is gone: find the session that now stands for its cart and
+ * make it the invoice's session, so the order can still be placed.
+ *
+ * How it happens (measured on Medusa 2.21, bench 4 and a forced failure): when cart completion
+ * fails after the payment was authorized — a lock timeout in a webhook burst, a database blip —
+ * Medusa's compensation refunds/cancels the payment (Meum cannot: no refund API, paid is never
+ * cancelled) and then replaces the cart's payment session: the paid session is deleted and a
+ * fresh pending one is created with a new, unpaid invoice. Meum's retry of `invoice.paid` then
+ * names a session that no longer exists; without this, it is acknowledged and the paid order is
+ * lost, and the shopper's complete fails on the new unpaid invoice.
+ *
+ * Adoption happens only when all of this holds: the invoice is paid as asked (the caller checks);
+ * its metadata names the cart (written server-side at creation, read back from Meum — not from the
+ * webhook body); the cart has no order; exactly one live Meum session of the cart asks for the same
+ * amount and currency and is not paid itself. That session's unpaid invoice is cancelled at Meum
+ * (so the shopper cannot pay twice) and its data then points at the paid invoice.
+ */
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import type { MeumClient } from "../meum/client"
+import { MeumApiError } from "../meum/errors"
+import { meumAmountsEqual } from "../meum/money"
+import type { Invoice } from "../meum/schemas"
+import { isMeumProviderId } from "../provider-registry"
+import { publicInvoiceFacts, readStoredSessionData } from "../../providers/meum/session-data"
+import { askedFromMetadata } from "../../providers/meum/webhook-action"
+
+export type AdoptionResult =
+  | { adopted: true; sessionId: string; paymentCollectionId: string; replacedInvoiceId?: string }
+  | { adopted: false; reason: string }
+
+const ADOPTABLE_STATUSES = ["pending", "requires_more", "error"]
+
+interface SessionRow {
+  id: string
+  status: string
+  provider_id: string
+  amount: unknown
+  currency_code: string
+  data: Record<string, unknown>
+}
+
+export async function adoptOrphanedPaidInvoice(
+  container: MedusaContainer,
+  client: MeumClient,
+  invoice: Invoice,
+  orphanedSessionId: string
+): Promise<AdoptionResult> {
+  const cartId = invoice.metadata?.medusa_cart_id
+  if (typeof cartId !== "string") return { adopted: false, reason: "the invoice names no cart" }
+
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data: links } = await query.graph({
+    entity: "cart_payment_collection",
+    fields: ["payment_collection_id"],
+    filters: { cart_id: cartId },
+  })
+  const collectionId = (links[0] as { payment_collection_id?: string } | undefined)?.payment_collection_id
+  if (!collectionId) return { adopted: false, reason: `cart ${cartId} has no payment collection` }
+
+  const payment = container.resolve(Modules.PAYMENT)
+  const sessions = (await payment.listPaymentSessions({ payment_collection_id: collectionId })) as unknown as SessionRow[]
+  const meumSessions = sessions.filter((session) => isMeumProviderId(session.provider_id))
+  // Already adopted (by an earlier delivery, whatever became of that session's status since).
+  const holder = meumSessions.find((session) => readStoredSessionData(session.data)?.invoice_id === invoice.id)
+  if (holder) return { adopted: true, sessionId: holder.id, paymentCollectionId: collectionId }
+  const { data: orders } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
+  if (orders.length > 0) return { adopted: false, reason: `cart ${cartId} already has an order` }
+
+  const asked = askedFromMetadata(invoice)
+  const asksTheSame = (session: SessionRow) => {
+    const stored = readStoredSessionData(session.data)
+    if (!stored || stored.currency.toUpperCase() !== asked.currency.toUpperCase()) return false
+    try {
+      return meumAmountsEqual(stored.amount, asked.amount, asked.currency)
+    } catch {
+      return false
+    }
+  }
+  const candidates = meumSessions.filter((session) => ADOPTABLE_STATUSES.includes(session.status) && asksTheSame(session))
+  if (candidates.length !== 1) {
+    return { adopted: false, reason: `cart ${cartId} has ${candidates.length} Meum sessions that could stand for the paid invoice` }
+  }
+  const [session] = candidates
+  const stored = readStoredSessionData(session.data)!
+
+  // The replacement session's own invoice must stop being payable — unless it was paid too.
+  try {
+    await client.cancelInvoice(stored.invoice_id)
+  } catch (error) {
+    if (!(error instanceof MeumApiError) || error.kind !== "final") throw error
+    const own = await client.getInvoice(stored.invoice_id)
+    if (own.status === "paid" || own.status === "underpaid") {
+      return { adopted: false, reason: `the cart's current invoice ${own.id} was paid as well: review both in Meum` }
+    }
+  }
+  await payment.updatePaymentSession({
+    id: session.id,
+    amount: session.amount as number,
+    currency_code: session.currency_code,
+    data: {
+      ...session.data,
+      ...publicInvoiceFacts(invoice),
+      meum_adopted_from_session: orphanedSessionId,
+      meum_replaced_invoice_id: stored.invoice_id,
+    },
+  })
+  return { adopted: true, sessionId: session.id, paymentCollectionId: collectionId, replacedInvoiceId: stored.invoice_id }
+}
+
+/**
+ * After the adopting session captured the invoice, the payment Medusa captured for the replaced
+ * session is a second record of the same money (its refund failed: Meum has none). It is cancelled
+ * through the Payment module so exactly one live captured payment stands for the invoice (the
+ * provider's cancel never cancels a paid invoice at Meum). Returns the ids it cancelled.
+ */
+export async function retireDuplicatePaymentRecords(
+  container: MedusaContainer,
+  paymentCollectionId: string,
+  invoiceId: string,
+  keepSessionId: string
+): Promise<string[]> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "payment",
+    fields: ["id", "payment_session_id", "canceled_at", "data"],
+    filters: { payment_collection_id: paymentCollectionId },
+  })
+  const payments = data as Array<{
+    id: string
+    payment_session_id?: string | null
+    canceled_at?: Date | string | null
+    data?: Record<string, unknown> | null
+  }>
+  const payment = container.resolve(Modules.PAYMENT)
+  const duplicates = payments.filter(
+    (record) => record.payment_session_id !== keepSessionId && !record.canceled_at && record.data?.invoice_id === invoiceId
+  )
+  for (const record of duplicates) await payment.cancelPayment(record.id)
+  return duplicates.map((record) => record.id)
+}
