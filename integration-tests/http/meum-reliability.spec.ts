@@ -309,6 +309,30 @@ medusaIntegrationTestRunner({
       expect(await ordersForCart(getContainer(), cartId)).toEqual(orders)
     })
 
+    it("and when no webhook comes back after that failure, the reconcile job adopts the paid invoice", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      await payWithWebhooksLost(invoiceId)
+      await dbConnection.raw('ALTER TABLE "order_summary" RENAME TO "order_summary_unavailable"')
+      try {
+        expect((await postWebhook(invoiceId)).status).toBe(503)
+      } finally {
+        await dbConnection.raw('ALTER TABLE "order_summary_unavailable" RENAME TO "order_summary"')
+      }
+      const [replacement] = (await flow().getCart(cartId)).payment_collection.payment_sessions
+      expect(replacement.id).not.toBe(session.id)
+      expect(replacement.data.meum_previous_invoice_id).toBe(invoiceId)
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+
+      const summary = await runMeumReconcile(getContainer())
+      expect(summary).toEqual(expect.objectContaining({ captured: 1, failed: 0 }))
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+      const state = await sessionState(getContainer(), replacement.id)
+      expect(state.data).toEqual(expect.objectContaining({ invoice_id: invoiceId, status: "paid" }))
+      const payments = await (getContainer().resolve(Modules.PAYMENT) as any).listPayments({ payment_collection_id: session.payment_collection_id })
+      expect(payments.filter((p: any) => !p.canceled_at).map((p: any) => p.payment_session_id)).toEqual([replacement.id])
+      expect((await runMeumReconcile(getContainer())).captured).toBe(0)
+    })
+
     it("races of webhook vs shopper return give exactly one order each", async () => {
       const RACES = Number(process.env.MEUM_RACES ?? 50)
       for (let race = 0; race < RACES; race++) {

@@ -18,8 +18,9 @@ import { isOpenInvoiceStatus, type InvoiceStatus } from "../meum/schemas"
 import { sessionStatusForInvoice } from "../meum/status-table"
 import { getMeumProvider, isMeumProviderId } from "../provider-registry"
 import { readStoredSessionData } from "../../providers/meum/session-data"
-import { isPaidAsAsked } from "../../providers/meum/invoice-checks"
+import { isPaidAsAsked, metadataSessionId } from "../../providers/meum/invoice-checks"
 import { askedFromMetadata } from "../../providers/meum/webhook-action"
+import { MeumApiError } from "../meum/errors"
 import { adoptOrphanedPaidInvoice, retireDuplicatePaymentRecords } from "./adopt-orphaned-invoice"
 import { cartAndOrder } from "./cart-and-order"
 
@@ -80,6 +81,18 @@ export async function reconcileMeumSession(
 
   const invoice = await registered.client.getInvoice(stored.invoice_id)
   const mode = registered.options.orderFirst ? "order_first" : "pay_first"
+
+  // A session Medusa recreated after a failed completion: its predecessor's invoice may be paid.
+  const previousInvoiceId = session.data.meum_previous_invoice_id
+  if (invoice.status !== "paid" && typeof previousInvoiceId === "string" && previousInvoiceId !== invoice.id) {
+    const previous = await registered.client.getInvoice(previousInvoiceId).catch((error: unknown) => {
+      if (error instanceof MeumApiError && error.isNotFound) return undefined
+      throw error
+    })
+    if (previous && isPaidAsAsked(previous, askedFromMetadata(previous))) {
+      return reconcileOrphanedInvoice(container, previous.id, metadataSessionId(previous) ?? session.id, reconcileOptions)
+    }
+  }
 
   if (invoice.status === "paid") {
     if (!isPaidAsAsked(invoice, { amount: stored.amount, currency: stored.currency })) {

@@ -130,6 +130,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
         session_id: sessionId,
         external_order_id: externalOrderId,
         ...(cartId ? { cart_id: cartId } : {}),
+        ...previousInvoiceHint(data, invoice.id),
       },
     }
   }
@@ -311,4 +312,15 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     }
     return { data: this.withFacts(data, invoice, stored) }
   }
+}
+
+/**
+ * When Medusa recreates a session after a failed completion it hands initiatePayment the old
+ * session's data, whose invoice may be paid. Keeping its id lets the reconcile job adopt that
+ * invoice even if every webhook retry is spent (adopt-orphaned-invoice.ts checks everything;
+ * a storefront-supplied id is only a hint and cannot attach an invoice to another cart).
+ */
+function previousInvoiceHint(data: Record<string, unknown>, newInvoiceId: string): { meum_previous_invoice_id?: string } {
+  const previous = data.invoice_id
+  return typeof previous === "string" && previous !== "" && previous !== newInvoiceId ? { meum_previous_invoice_id: previous } : {}
 }

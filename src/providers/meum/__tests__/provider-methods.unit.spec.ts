@@ -83,6 +83,16 @@ describe("initiatePayment", () => {
     expect(JSON.stringify(out.data)).not.toContain(KEY)
   })
 
+  it("records the invoice of a recreated session's predecessor as a hint, and only that", async () => {
+    const p = provider()
+    // Medusa recreates a session after a failed completion with the old session's data.
+    const recreated = await initiate(p, "payses_N", "cart_N", 41, { invoice_id: "inv_0123456789abcdef0123456789abcdef" })
+    expect(recreated.data).toEqual(expect.objectContaining({ meum_previous_invoice_id: "inv_0123456789abcdef0123456789abcdef" }))
+    expect(recreated.id).not.toBe("inv_0123456789abcdef0123456789abcdef")
+    const fresh = await initiate(p, "payses_M", "cart_M")
+    expect(fresh.data).not.toHaveProperty("meum_previous_invoice_id")
+  })
+
   it("ignores a forged cart reference and a shopper cart_id: the session id becomes the order reference", async () => {
     const p = provider()
     const out = await p.initiatePayment({
