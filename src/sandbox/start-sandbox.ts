@@ -91,6 +91,7 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
 
   const reset = () => {
     store.reset()
+    webhooks.dropHeld() // events of forgotten invoices must not go out when the hold is lifted
     faults.reset()
     rateLimiter.reset()
     webhooks.clearLog()

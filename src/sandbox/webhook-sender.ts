@@ -166,6 +166,11 @@ export class WebhookSender extends EventEmitter {
     burst.forEach((item) => this.dispatch(item))
   }
 
+  /** Forgets held events without sending them (a sandbox reset). */
+  dropHeld(): void {
+    this.held = []
+  }
+
   stop(): void {
     this.stopped = true
     this.held = []

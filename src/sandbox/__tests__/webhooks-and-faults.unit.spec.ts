@@ -217,6 +217,23 @@ describe("sandbox fault switches", () => {
     expect(deliveries.every((d) => d.status_code === 200)).toBe(true)
   })
 
+  it("forgets held webhooks on reset instead of sending them", async () => {
+    await setup()
+    sandbox.setFaults({ webhook_hold: true })
+    await client.createInvoice({ amount: "1.00", currency: "USD" })
+    expect(sandbox.heldWebhooks()).toBe(1)
+    const reset = await fetch(`${sandbox.url}/sandbox/reset`, { method: "POST" })
+    expect(reset.status).toBe(200)
+    expect(sandbox.heldWebhooks()).toBe(0)
+    expect(sandbox.setFaults({}).webhook_hold).toBe(false)
+    // Something sent after the reset arrives; the forgotten event never does.
+    await client.createInvoice({ amount: "2.00", currency: "USD" })
+    const [delivery] = await sandbox.waitForDeliveries((all) => all.length >= 1)
+    expect(receiver.requests).toHaveLength(1)
+    expect(JSON.parse(receiver.requests[0].body).data.amount).toBe("2.00")
+    expect(delivery.status_code).toBe(200)
+  })
+
   it("injects API 5xx errors, latency and hangs on /v1 only", async () => {
     await setup()
     const res = await fetch(`${sandbox.url}/sandbox/faults`, {
