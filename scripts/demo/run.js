@@ -165,7 +165,15 @@ async function main() {
     res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(fs.readFileSync(full))
   })
   await new Promise((resolve) => storefront.listen(ports.storefront, "127.0.0.1", resolve))
-  cleanups.push(() => new Promise((resolve) => storefront.close(resolve)))
+  // close() waits for every open connection; a browser keeps some (even ones that never sent a
+  // request) for as long as it runs, so they are cut instead of awaited.
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        storefront.close(resolve)
+        storefront.closeAllConnections()
+      })
+  )
 
   await waitForHealth(`${medusaUrl}/health`, medusa)
   fs.writeFileSync(path.join(demoDir, "demo.json"), JSON.stringify(demo, null, 2))
