@@ -14,7 +14,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
 import { cancelOrderWorkflow, processPaymentWorkflow } from "@medusajs/core-flows"
-import { isOpenInvoiceStatus, type InvoiceStatus } from "../meum/schemas"
+import { isOpenInvoiceStatus, type Invoice, type InvoiceStatus } from "../meum/schemas"
 import { sessionStatusForInvoice } from "../meum/status-table"
 import { getMeumProvider, isMeumProviderId } from "../provider-registry"
 import { readStoredSessionData } from "../../providers/meum/session-data"
@@ -72,7 +72,8 @@ export async function reconcileMeumSession(
   const session = await loadSession(container, sessionId)
   const sessionInvoiceId = session ? readStoredSessionData(session.data)?.invoice_id : undefined
   if (reconcileOptions.invoiceId && reconcileOptions.invoiceId !== sessionInvoiceId) {
-    return reconcileOrphanedInvoice(container, reconcileOptions.invoiceId, sessionId, reconcileOptions)
+    const webhookInvoice = await registered.client.getInvoice(reconcileOptions.invoiceId)
+    return reconcileOrphanedInvoice(container, webhookInvoice, sessionId, reconcileOptions)
   }
   if (!session) return { outcome: "skipped", reason: "no such payment session" }
   if (!isMeumProviderId(session.provider_id)) return { outcome: "skipped", reason: "not a Meum session" }
@@ -90,7 +91,7 @@ export async function reconcileMeumSession(
       throw error
     })
     if (previous && isPaidAsAsked(previous, askedFromMetadata(previous))) {
-      return reconcileOrphanedInvoice(container, previous.id, metadataSessionId(previous) ?? session.id, reconcileOptions)
+      return reconcileOrphanedInvoice(container, previous, metadataSessionId(previous) ?? session.id, reconcileOptions)
     }
   }
 
@@ -151,16 +152,16 @@ export async function reconcileMeumSession(
   return { outcome: "updated", duplicate: false, invoiceStatus: invoice.status, sessionStatus: after?.status ?? target }
 }
 
-/** A webhook's invoice that its session no longer holds: adopt it if it is paid, else ignore it. */
+/** An invoice (just fetched) that its session no longer holds: adopt it if it is paid, else ignore it. */
 async function reconcileOrphanedInvoice(
   container: MedusaContainer,
-  invoiceId: string,
+  invoice: Invoice,
   sessionId: string,
   reconcileOptions: ReconcileOptions
 ): Promise<ReconcileOutcome> {
   const registered = getMeumProvider()!
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  const invoice = await registered.client.getInvoice(invoiceId)
+  const invoiceId = invoice.id
   if (!isPaidAsAsked(invoice, askedFromMetadata(invoice))) {
     return { outcome: "skipped", reason: `invoice ${invoiceId} is not the session's invoice and is not paid` }
   }
