@@ -120,6 +120,34 @@ medusaIntegrationTestRunner({
       expect((await sessionState(getContainer(), session.id)).status).toBe(sessionStatus)
     })
 
+    it("never lets the shopper approve their own underpayment through session data (ledger issue, defect 1)", async () => {
+      // Everything a shopper could try to slip into the session: the decision, a forged seal,
+      // a cart reference and a cart id.
+      const { cartId, session } = await cartWithSession(2, {
+        meum_underpaid_decision: "accepted",
+        meum_underpaid_seal: "forged-seal",
+        meum_flag: "none",
+        cart_id: "cart_someone_else",
+        return_url: "http://localhost:8000/return",
+      })
+      // The store API shows nothing the shopper sent but the return URL, and no cart reference.
+      expect(session.data).not.toHaveProperty("meum_underpaid_decision")
+      expect(session.data).not.toHaveProperty("meum_underpaid_seal")
+      expect(session.data).not.toHaveProperty("meum_flag")
+      expect(session.data).not.toHaveProperty("meum_cart_ref")
+      expect(session.data.cart_id).toBe(cartId)
+      expect(session.data.return_url).toBe("http://localhost:8000/return")
+
+      // Pay 1 % at Meum, then complete the cart.
+      await env.sandbox().simulate(session.data.invoice_id, "underpaid", "0.41")
+      const completed = await flow().complete(cartId)
+      expect(completed.status).toBe(400)
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+      const state = await sessionState(getContainer(), session.id)
+      expect(state.status).not.toBe("authorized")
+      expect(await capturesForCollection(getContainer(), session.payment_collection_id)).toEqual({ payments: 0, captures: 0, capturedAt: [] })
+    })
+
     it("ignores forged, wrongly signed and replayed webhooks", async () => {
       const { cartId, session } = await cartWithSession()
       // Make the invoice really paid at Meum without telling Medusa, so only the bad webhooks could act.

@@ -1,8 +1,10 @@
 /**
- * Runs before Medusa's `POST /store/payment-collections/:id/payment-sessions` and writes a
- * signed reference to the cart linked to the payment collection (or to the collection itself
- * when no cart is linked) into `req.body.data`, replacing whatever the shopper sent under that
- * key. initiatePayment uses it as Meum's external_order_id. See src/lib/cart-reference.ts.
+ * Runs before Medusa's `POST /store/payment-collections/:id/payment-sessions` for Meum
+ * providers. Session `data` is shopper-writable and Medusa stores it merged with the provider's,
+ * so only the documented storefront input (`return_url`) passes through; everything else the
+ * shopper sent is dropped. It then writes a signed reference to the cart linked to the payment
+ * collection (or to the collection itself when no cart is linked), which initiatePayment uses as
+ * Meum's external_order_id. See src/lib/cart-reference.ts.
  */
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
@@ -21,11 +23,8 @@ export async function resolveCartReference(req: MedusaRequest, _res: MedusaRespo
       throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "The Meum payment provider is not configured")
     }
 
-    const data: Record<string, unknown> =
-      body.data && typeof body.data === "object" && !Array.isArray(body.data) ? { ...(body.data as object) } : {}
-    // Never trust a cart id from the shopper.
-    delete data[CART_REFERENCE_FIELD]
-    delete data.cart_id
+    const sent = (body.data && typeof body.data === "object" && !Array.isArray(body.data) ? body.data : {}) as Record<string, unknown>
+    const data: Record<string, unknown> = "return_url" in sent ? { return_url: sent.return_url } : {}
 
     const paymentCollectionId = req.params.id
     const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)

@@ -11,6 +11,7 @@ import { cancelOrderWorkflow, capturePaymentWorkflow, processPaymentWorkflow } f
 import { getMeumProvider, isMeumProviderId } from "../provider-registry"
 import { readStoredSessionData } from "../../providers/meum/session-data"
 import { cartAndOrder } from "./cart-and-order"
+import { sealAcceptedUnderpayment } from "../underpaid-decision-seal"
 
 export type UnderpaidDecision = "accept" | "reject"
 
@@ -49,7 +50,9 @@ export async function decideUnderpaid(
     ...session.data,
     paid_amount: paid,
     meum_shortfall: shortfall,
-    meum_underpaid_decision: decision === "accept" ? "accepted" : "rejected",
+    ...(decision === "accept"
+      ? sealAcceptedUnderpayment({ sessionId: session.id, invoiceId: invoice.id, paidAmount: paid }, registered.options.apiKey)
+      : { meum_underpaid_decision: "rejected" }),
     meum_underpaid_decided_at: new Date().toISOString(),
   }
 

@@ -35,6 +35,7 @@ import { isOpenInvoiceStatus, type Invoice } from "../../lib/meum/schemas"
 import { sessionStatusForInvoice, type SessionStatus } from "../../lib/meum/status-table"
 import { CART_REFERENCE_FIELD, verifyCartReference } from "../../lib/cart-reference"
 import { registerMeumProvider } from "../../lib/provider-registry"
+import { isSealedAcceptance } from "../../lib/underpaid-decision-seal"
 import { createInvoiceForSession } from "./create-invoice-for-session"
 import { isPaidAsAsked, type AskedFor } from "./invoice-checks"
 import { toMedusaError } from "./medusa-errors"
@@ -54,9 +55,14 @@ function meumAmountOf(amount: unknown, currency: string): string {
   }
 }
 
-/** Set by the admin's underpaid "accept" decision (src/lib/reconcile/decide-underpaid.ts). */
-const acceptedUnderpayment = (data: Data | undefined, invoice: Invoice): boolean =>
-  invoice.status === "underpaid" && data?.meum_underpaid_decision === "accepted"
+/**
+ * Session data keys the storefront may set (Medusa merges its `data` into ours). Every other
+ * key it sent is cleared from the stored session, so nothing it wrote can be read back later.
+ */
+const STOREFRONT_INPUTS = new Set(["return_url", "session_id"])
+
+const clearStorefrontKeys = (data: Data): Data =>
+  Object.fromEntries(Object.keys(data).filter((key) => !STOREFRONT_INPUTS.has(key)).map((key) => [key, undefined]))
 
 // Medusa's PaymentSessionStatus enum and our literal union must stay the same set.
 const asMedusaStatus = (status: SessionStatus): PaymentSessionStatus => status as PaymentSessionStatus
@@ -126,6 +132,10 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
       id: invoice.id,
       status: asMedusaStatus(sessionStatusForInvoice(invoice.status, this.mode)),
       data: {
+        // undefined is dropped when Medusa stores the merged data: this removes the signed cart
+        // reference (not for browsers) and anything else the storefront slipped in.
+        ...clearStorefrontKeys(data),
+        ...(returnUrl ? { return_url: returnUrl } : {}),
         ...publicInvoiceFacts(invoice),
         session_id: sessionId,
         external_order_id: externalOrderId,
@@ -153,7 +163,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
   async capturePayment(input: CapturePaymentInput): Promise<CapturePaymentOutput> {
     const stored = this.requireStored(input.data)
     const invoice = await this.fetchInvoice(stored.invoice_id, "confirming the Meum payment")
-    if (!isPaidAsAsked(invoice, this.asked(stored)) && !acceptedUnderpayment(input.data, invoice)) {
+    if (!isPaidAsAsked(invoice, this.asked(stored)) && !this.acceptedUnderpayment(input.data, invoice, stored)) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
         `Meum invoice ${invoice.id} is ${invoice.status}${invoice.status === "paid" ? " with a different amount or currency" : ""}: nothing to capture.`
@@ -195,6 +205,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     }
     const sessionId = stored.session_id ?? String(data.session_id ?? "")
     const externalOrderId = stored.external_order_id ?? sessionId
+    const returnUrl = resolveReturnUrl(this.options_, data.return_url, { cartId: stored.cart_id, sessionId })
     const invoice = await createInvoiceForSession(
       this.client_,
       {
@@ -202,7 +213,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
         currency,
         external_order_id: externalOrderId,
         ...(this.options_.callbackUrl ? { callback_url: this.options_.callbackUrl } : {}),
-        ...(typeof data.return_url === "string" ? { return_url: data.return_url } : {}),
+        ...(returnUrl ? { return_url: returnUrl } : {}),
         metadata: {
           medusa_session_id: sessionId,
           ...(stored.cart_id ? { medusa_cart_id: stored.cart_id } : {}),
@@ -231,6 +242,12 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "Meum: this payment has no invoice")
     }
     return stored
+  }
+
+  /** Only a decision the admin route sealed for this session and invoice counts (see the seal). */
+  private acceptedUnderpayment(data: Data | undefined, invoice: Invoice, stored: StoredSessionData): boolean {
+    if (invoice.status !== "underpaid" || !invoice.paid_amount || !stored.session_id) return false
+    return isSealedAcceptance(data, { sessionId: stored.session_id, invoiceId: invoice.id, paidAmount: invoice.paid_amount }, this.options_.apiKey)
   }
 
   private asked(stored: StoredSessionData): AskedFor {
@@ -281,7 +298,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     }
     const invoice = await this.fetchInvoice(stored.invoice_id, "checking the Meum invoice")
     const paidAsAsked = invoice.status !== "paid" || isPaidAsAsked(invoice, this.asked(stored))
-    if (acceptedUnderpayment(data, invoice)) {
+    if (this.acceptedUnderpayment(data, invoice, stored)) {
       // The merchant accepted the shortfall: authorized, and only what was received is captured.
       return { status: asMedusaStatus("authorized"), data: this.withFacts(data, invoice, stored) }
     }

@@ -6,6 +6,7 @@ import { BigNumber } from "@medusajs/framework/utils"
 import { inspect } from "node:util"
 import { signWebhook } from "../../../lib/meum/webhook-signature"
 import { signCartReference } from "../../../lib/cart-reference"
+import { sealAcceptedUnderpayment } from "../../../lib/underpaid-decision-seal"
 import { startMeumSandbox, type MeumSandbox } from "../../../sandbox"
 import { MeumPaymentProviderService } from "../service"
 
@@ -185,6 +186,28 @@ describe("authorizePayment", () => {
       expect(result.data).toEqual(expect.objectContaining({ status: "paid", paid_amount: "41.00", transaction_hash: expect.stringMatching(/^0x/), paid_at: expect.any(String), output_asset: "USDC" }))
     }
     if (outcome === "underpaid") expect(result.data).toEqual(expect.objectContaining({ meum_flag: "underpaid", paid_amount: "20.50" }))
+  })
+
+  it("authorizes an underpaid invoice only with the server's sealed acceptance for this very session and invoice", async () => {
+    const p = provider()
+    const { data } = await initiate(p, "payses_under", "cart_under", 41, { meum_underpaid_decision: "accepted" })
+    // The storefront's keys are cleared from what Medusa stores (undefined is dropped).
+    expect(data).toEqual(expect.objectContaining({ meum_underpaid_decision: undefined, meum_cart_ref: undefined }))
+    const invoiceId = String(data!.invoice_id)
+    await sandbox.simulate(invoiceId, "underpaid", "0.41")
+
+    const claimed = { ...data, meum_underpaid_decision: "accepted" }
+    expect((await p.authorizePayment({ data: claimed })).status).toBe("requires_more")
+    const forged = { ...claimed, meum_underpaid_seal: "A".repeat(43) }
+    expect((await p.authorizePayment({ data: forged })).status).toBe("requires_more")
+    const otherSession = { ...data, ...sealAcceptedUnderpayment({ sessionId: "payses_other", invoiceId, paidAmount: "0.41" }, KEY) }
+    expect((await p.authorizePayment({ data: otherSession })).status).toBe("requires_more")
+    const otherKey = { ...data, ...sealAcceptedUnderpayment({ sessionId: "payses_under", invoiceId, paidAmount: "0.41" }, "sk_live_other") }
+    expect((await p.authorizePayment({ data: otherKey })).status).toBe("requires_more")
+    await expect(p.capturePayment({ data: forged })).rejects.toMatchObject({ type: "not_allowed" })
+
+    const sealed = { ...data, ...sealAcceptedUnderpayment({ sessionId: "payses_under", invoiceId, paidAmount: "0.41" }, KEY) }
+    expect((await p.authorizePayment({ data: sealed })).status).toBe("authorized")
   })
 
   it("maps a cancelled invoice to canceled", async () => {
