@@ -18,8 +18,24 @@ export interface SandboxEnv {
   connect: (apiBaseUrl: string) => void
 }
 
+/**
+ * The sandbox answers as Meum's documentation allows, strictest reading by default (UUID ids,
+ * dedupe returning an invoice in any status, checkout_url null once not payable, a minimal
+ * status body, the landing page's create response, 30 creates / min). The variant suites re-run
+ * whole suites with another documented reading: MEUM_SANDBOX_ID_STYLE=inv,
+ * MEUM_SANDBOX_DEDUPE=open|off|conflict (see integration-tests/http/variants/).
+ */
+export const sandboxVariant = () => ({
+  idStyle: (process.env.MEUM_SANDBOX_ID_STYLE === "inv" ? "inv" : "uuid") as "inv" | "uuid",
+  dedupe: (["open", "off", "conflict"].includes(process.env.MEUM_SANDBOX_DEDUPE ?? "") ? process.env.MEUM_SANDBOX_DEDUPE : "any") as
+    | "any"
+    | "open"
+    | "off"
+    | "conflict",
+})
+
 export function useMeumSandbox(
-  options: { orderFirst?: boolean; dedupe?: boolean; webhookPath?: string } = {}
+  options: { orderFirst?: boolean; webhookPath?: string; rateLimit?: { max: number; windowMs: number } } = {}
 ): SandboxEnv {
   let sandbox: MeumSandbox | undefined
   let connectedTo: string | undefined
@@ -40,9 +56,10 @@ export function useMeumSandbox(
       port: 0,
       apiKeys: [TEST_API_KEY],
       webhookSecret: TEST_WEBHOOK_SECRET,
-      rateLimit: { max: 100_000, windowMs: 60_000 },
+      // Meum's documented limit unless a suite measures something else (bursts of carts).
+      rateLimit: options.rateLimit ?? { max: 30, windowMs: 60_000 },
       webhookRetry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 },
-      dedupeByExternalOrderId: options.dedupe ?? true,
+      ...sandboxVariant(),
       logger: (line) => captured.push(line),
     })
     process.env.MEUM_API_KEY = TEST_API_KEY

@@ -31,11 +31,15 @@ export interface SeedOptions {
   paymentProviders?: string[]
   unitPrice?: number
   stock?: number
+  /** Region and price currency (default usd). Another currency seeds a second, separate catalogue. */
+  currencyCode?: string
 }
 
 export async function seedStore(container: MedusaContainer, options: SeedOptions = {}): Promise<SeededStore> {
   const paymentProviders = options.paymentProviders ?? ["pp_meum_meum", "pp_system_default"]
   const unitPrice = options.unitPrice ?? 20.5
+  const currency = (options.currencyCode ?? "usd").toLowerCase()
+  const suffix = currency === "usd" ? "" : `-${currency}`
 
   const { result: channels } = await createSalesChannelsWorkflow(container).run({
     input: { salesChannelsData: [{ name: "Meum demo channel" }] },
@@ -52,7 +56,11 @@ export async function seedStore(container: MedusaContainer, options: SeedOptions
 
   const { result: regions } = await createRegionsWorkflow(container).run({
     input: {
-      regions: [{ name: "United States", currency_code: "usd", countries: ["us"], payment_providers: paymentProviders }],
+      regions: [
+        currency === "usd"
+          ? { name: "United States", currency_code: "usd", countries: ["us"], payment_providers: paymentProviders }
+          : { name: `Region ${currency.toUpperCase()}`, currency_code: currency, countries: ["de"], payment_providers: paymentProviders },
+      ],
     },
   })
   const regionId = regions[0].id
@@ -61,7 +69,7 @@ export async function seedStore(container: MedusaContainer, options: SeedOptions
     input: {
       items: [
         {
-          sku: "MEUM-TEE",
+          sku: `MEUM-TEE${suffix.toUpperCase()}`,
           title: "Meum tee",
           requires_shipping: false,
           location_levels: [{ location_id: stockLocationId, stocked_quantity: options.stock ?? 10_000 }],
@@ -76,7 +84,7 @@ export async function seedStore(container: MedusaContainer, options: SeedOptions
       products: [
         {
           title: "Meum tee",
-          handle: "meum-tee",
+          handle: `meum-tee${suffix}`,
           status: "published",
           sales_channels: [{ id: salesChannelId }],
           options: [{ title: "Size", values: ["One size"] }],
@@ -85,7 +93,7 @@ export async function seedStore(container: MedusaContainer, options: SeedOptions
               title: "One size",
               manage_inventory: true,
               options: { Size: "One size" },
-              prices: [{ amount: unitPrice, currency_code: "usd" }],
+              prices: [{ amount: unitPrice, currency_code: currency }],
               inventory_items: [{ inventory_item_id: inventoryItemId, required_quantity: 1 }],
             },
           ],

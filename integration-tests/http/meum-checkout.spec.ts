@@ -7,9 +7,12 @@ import Medusa from "@medusajs/js-sdk"
 import { signWebhook } from "../../src/lib/meum/webhook-signature"
 import { completeMeumCheckout, startMeumCheckout } from "../../src/storefront"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
+import { warnAboutNonUsdMeumRegions } from "../../src/jobs/meum-region-currency-check"
 import { storeFlow } from "../helpers/store-flow"
 import { capturesForCollection, ordersForCart, sessionState } from "../helpers/medusa-state"
-import { TEST_API_KEY, TEST_WEBHOOK_SECRET, useMeumSandbox, webhooksProcessed, invoiceEvent } from "../helpers/meum-sandbox-env"
+import { TEST_API_KEY, TEST_WEBHOOK_SECRET, sandboxVariant, useMeumSandbox, webhooksProcessed, invoiceEvent } from "../helpers/meum-sandbox-env"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { orderReferenceOf } from "../../src/lib/meum/external-order-id"
 
 jest.setTimeout(180 * 1000)
 
@@ -100,9 +103,13 @@ medusaIntegrationTestRunner({
 
       const second = await flow().startSession(cartId, "pp_meum_meum")
       expect(second.data.invoice_id).not.toBe(first.data.invoice_id)
-      expect(env.sandbox().getInvoice(second.data.invoice_id)).toEqual(
-        expect.objectContaining({ status: "awaiting_payment", amount: "61.50", external_order_id: cartId })
-      )
+      const payable = env.sandbox().getInvoice(second.data.invoice_id)!
+      expect(payable).toEqual(expect.objectContaining({ status: "awaiting_payment", amount: "61.50" }))
+      // The cart's first invoice used the cart id; Meum may hand that (cancelled) one back for it,
+      // so a later invoice uses the documented derived form when the sandbox dedupes in any status.
+      expect(payable.external_order_id).toBe(sandboxVariant().dedupe === "off" || sandboxVariant().dedupe === "open" ? cartId : `${cartId}:${second.id}`)
+      expect(orderReferenceOf(payable.external_order_id!)).toBe(cartId)
+      expect(second.data.external_order_id).toBe(payable.external_order_id)
       await expect(env.sandbox().simulate(first.data.invoice_id, "paid")).rejects.toThrow()
       expect(await ordersForCart(getContainer(), cartId)).toEqual([])
     })
@@ -146,6 +153,35 @@ medusaIntegrationTestRunner({
       const state = await sessionState(getContainer(), session.id)
       expect(state.status).not.toBe("authorized")
       expect(await capturesForCollection(getContainer(), session.payment_collection_id)).toEqual({ payments: 0, captures: 0, capturedAt: [] })
+    })
+
+    it("refuses Meum in a non-USD region with a 400 the shopper can act on, before any invoice exists", async () => {
+      const eur = await seedStore(getContainer(), { currencyCode: "eur" })
+      const eurFlow = storeFlow(api, eur.publishableKey, eur.regionId)
+      const cart = await eurFlow.createCart()
+      await eurFlow.addItem(cart.id, eur.variantId, 1)
+      const headers = { "x-publishable-api-key": eur.publishableKey }
+      const collection = (await api.post("/store/payment-collections", { cart_id: cart.id }, { headers })).data.payment_collection
+      const invoicesBefore = env.sandbox().listInvoices().length
+      const refused = await api.post(
+        `/store/payment-collections/${collection.id}/payment-sessions`,
+        { provider_id: "pp_meum_meum" },
+        { headers, validateStatus: () => true }
+      )
+      expect(refused.status).toBe(400)
+      expect(refused.data.message).toContain("USD prices only")
+      expect(env.sandbox().listInvoices()).toHaveLength(invoicesBefore)
+      // The shopper can still pay another way.
+      const other = await eurFlow.startSession(cart.id, "pp_system_default")
+      expect(other.provider_id).toBe("pp_system_default")
+
+      // And the merchant is told, once after boot, which region is misconfigured.
+      const warnings = jest.spyOn(getContainer().resolve(ContainerRegistrationKeys.LOGGER), "warn")
+      const flagged = await warnAboutNonUsdMeumRegions(getContainer())
+      expect(flagged).toEqual([expect.objectContaining({ id: eur.regionId, currency_code: "eur", providers: ["pp_meum_meum"] })])
+      expect(warnings.mock.calls.map(([message]) => String(message))).toContainEqual(
+        expect.stringContaining(`Meum is enabled in region "Region EUR" (${eur.regionId}) whose currency is EUR`)
+      )
     })
 
     it("ignores forged, wrongly signed and replayed webhooks", async () => {

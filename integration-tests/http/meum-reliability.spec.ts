@@ -5,6 +5,7 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { signWebhook } from "../../src/lib/meum/webhook-signature"
+import { MeumClient } from "../../src/lib/meum/client"
 import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
 import { getMeumProvider } from "../../src/lib/provider-registry"
 import { webhookWorkQueue } from "../../src/lib/reconcile/webhook-work-queue"
@@ -16,8 +17,19 @@ import { adminAuthHeaders } from "../helpers/admin-auth"
 
 jest.setTimeout(300 * 1000)
 
-const env = useMeumSandbox({ webhookPath: "/hooks/meum" })
+// The races and bursts below create far more than Meum's 30 invoices a minute on purpose: they
+// measure webhook handling, not creation, so this suite lifts the sandbox's create limit.
+const env = useMeumSandbox({ webhookPath: "/hooks/meum", rateLimit: { max: 10_000, windowMs: 60_000 } })
 let eventCounter = 0
+
+/** The id of a hand-written event body, so the signed header matches it (undefined when not JSON). */
+function bodyEventId(body: string): string | undefined {
+  try {
+    return (JSON.parse(body) as { id?: string }).id
+  } catch {
+    return undefined
+  }
+}
 
 medusaIntegrationTestRunner({
   testSuite: ({ api, getContainer, dbConnection }) => {
@@ -54,7 +66,7 @@ medusaIntegrationTestRunner({
     }
 
     function postWebhook(invoiceId: string, type = "invoice.paid", options: { secret?: string; body?: string } = {}) {
-      const id = `evt_${String(++eventCounter).padStart(32, "0")}`
+      const id = (options.body && bodyEventId(options.body)) || `evt_${String(++eventCounter).padStart(32, "0")}`
       const body = options.body ?? JSON.stringify({ id, type, createdAt: new Date().toISOString(), data: { invoice_id: invoiceId } })
       const headers = signWebhook({
         secret: options.secret ?? TEST_WEBHOOK_SECRET,
@@ -77,6 +89,40 @@ medusaIntegrationTestRunner({
       expect(malformed.status).toBe(400)
       expect(await ordersForCart(getContainer(), cartId)).toEqual([])
       expect((await sessionState(getContainer(), session.id)).status).toBe("pending")
+    })
+
+    it("answers a correctly signed event of a type and status Meum's docs do not list 200, and acts on the invoice only", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      const future = JSON.stringify({
+        id: `evt_future_${++eventCounter}`,
+        type: "invoice.refund_requested",
+        createdAt: new Date().toISOString(),
+        data: { invoice_id: invoiceId, status: "refund_pending", paid_amount: "12.5 USDC" },
+      })
+      const answered = await postWebhook(invoiceId, "invoice.refund_requested", { body: future })
+      expect(answered.status).toBe(200)
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+      expect((await sessionState(getContainer(), session.id)).status).toBe("pending")
+    })
+
+    it("logs why it acknowledged a webhook without acting: no invoice, unknown to Meum, not this store's", async () => {
+      const infos = jest.spyOn(getContainer().resolve(ContainerRegistrationKeys.LOGGER), "info")
+      const noInvoice = JSON.stringify({ id: `evt_noinv_${++eventCounter}`, type: "webhook.test", data: { message: "hello" } })
+      expect((await postWebhook("", "webhook.test", { body: noInvoice })).status).toBe(200)
+      const unknownId = "0f0e0d0c-0b0a-4908-8706-0504030201ff"
+      expect((await postWebhook(unknownId)).status).toBe(200)
+      // An invoice of the same Meum store made by something else (no Medusa session in its metadata).
+      const other = new MeumClient({ apiKey: TEST_API_KEY, baseUrl: env.sandbox().url })
+      const foreign = await other.createInvoice({ amount: "5.00", currency: "USD", external_order_id: "pos-sale-17" })
+      other.close()
+      expect((await postWebhook(foreign.id)).status).toBe(200)
+      const logged = infos.mock.calls.map(([message]) => String(message))
+      infos.mockRestore()
+      expect(logged).toContainEqual(expect.stringMatching(/acknowledged without action: event webhook\.test carries no invoice \(event evt_noinv_\d+ webhook\.test, invoice none\)/))
+      expect(logged).toContainEqual(expect.stringContaining(`acknowledged without action: the invoice is unknown to Meum (event evt_`))
+      expect(logged).toContainEqual(expect.stringContaining(`invoice ${unknownId})`))
+      expect(logged).toContainEqual(expect.stringContaining(`acknowledged without action: the invoice was not created by this store (event evt_`))
+      expect(logged).toContainEqual(expect.stringContaining(`invoice ${foreign.id})`))
     })
 
     it("answers 200 only after the order exists, and marks a repeat as duplicate", async () => {

@@ -2,11 +2,35 @@
 /**
  * `medusa-payment-meum sandbox [--port 4010] [--host 127.0.0.1] [--webhook-url URL]... 
  *   [--webhook-secret S] [--api-key sk_live_…] [--invoice-lifetime 3600] [--rate-limit 30]
- *   [--no-dedupe] [--legacy-signatures] [--fast-webhook-retries]`
- * Environment fallbacks: MEUM_SANDBOX_PORT, MEUM_WEBHOOK_SECRET, MEUM_API_KEY.
+ *   [--id-style uuid|inv] [--dedupe any|open|off|conflict] [--no-dedupe]
+ *   [--closed-checkout-url null|keep] [--status-body minimal|full] [--create-response landing|full]
+ *   [--output-asset ASSET] [--legacy-signatures] [--fast-webhook-retries]`
+ * Environment fallbacks: MEUM_SANDBOX_PORT, MEUM_WEBHOOK_SECRET, MEUM_API_KEY, and for the
+ * behaviour switches (start-sandbox.ts; a flag wins over its variable) MEUM_SANDBOX_ID_STYLE,
+ * MEUM_SANDBOX_DEDUPE, MEUM_SANDBOX_CLOSED_CHECKOUT_URL, MEUM_SANDBOX_STATUS_BODY,
+ * MEUM_SANDBOX_CREATE_RESPONSE, MEUM_SANDBOX_OUTPUT_ASSET. `--no-dedupe` is the legacy spelling
+ * of `--dedupe off`. Unset switches keep their (least convenient) defaults.
  */
 import { parseArgs } from "node:util"
 import { startMeumSandbox, DEFAULT_SANDBOX_API_KEY } from "./start-sandbox"
+import {
+  CLOSED_CHECKOUT_URL_MODES,
+  CREATE_RESPONSE_MODES,
+  DEDUPE_MODES,
+  ID_STYLES,
+  STATUS_BODY_MODES,
+} from "./settings"
+
+/** A switch from its flag or environment variable; undefined when neither is set. */
+function choice<T extends string>(flag: string, value: string | undefined, env: string, allowed: readonly T[]): T | undefined {
+  const raw = value ?? (process.env[env] || undefined)
+  if (raw === undefined) return undefined
+  if (!(allowed as readonly string[]).includes(raw)) {
+    console.error(`meum-sandbox: --${flag} (or ${env}) must be one of ${allowed.join(", ")}; got ${JSON.stringify(raw)}`)
+    process.exit(2)
+  }
+  return raw as T
+}
 
 async function main(argv: string[]) {
   const [command, ...rest] = argv
@@ -25,6 +49,12 @@ async function main(argv: string[]) {
       "invoice-lifetime": { type: "string" },
       "rate-limit": { type: "string" },
       "no-dedupe": { type: "boolean" },
+      "id-style": { type: "string" },
+      dedupe: { type: "string" },
+      "closed-checkout-url": { type: "string" },
+      "status-body": { type: "string" },
+      "create-response": { type: "string" },
+      "output-asset": { type: "string" },
       "legacy-signatures": { type: "boolean" },
       "fast-webhook-retries": { type: "boolean" },
     },
@@ -35,6 +65,10 @@ async function main(argv: string[]) {
     process.exit(2)
   }
   const apiKey = values["api-key"] ?? process.env.MEUM_API_KEY ?? DEFAULT_SANDBOX_API_KEY
+  // Flags win over the environment; `--dedupe` wins over the legacy `--no-dedupe`.
+  const dedupe = values.dedupe !== undefined || !values["no-dedupe"]
+    ? choice("dedupe", values.dedupe, "MEUM_SANDBOX_DEDUPE", DEDUPE_MODES)
+    : "off"
   const sandbox = await startMeumSandbox({
     port: Number(values.port ?? process.env.MEUM_SANDBOX_PORT ?? 4010),
     host: values.host ?? "127.0.0.1",
@@ -43,12 +77,18 @@ async function main(argv: string[]) {
     webhookUrls: values["webhook-url"] ?? [],
     invoiceLifetimeSeconds: values["invoice-lifetime"] ? Number(values["invoice-lifetime"]) : undefined,
     rateLimit: values["rate-limit"] ? { max: Number(values["rate-limit"]), windowMs: 60_000 } : undefined,
-    dedupeByExternalOrderId: !values["no-dedupe"],
+    idStyle: choice("id-style", values["id-style"], "MEUM_SANDBOX_ID_STYLE", ID_STYLES),
+    dedupe,
+    closedCheckoutUrl: choice("closed-checkout-url", values["closed-checkout-url"], "MEUM_SANDBOX_CLOSED_CHECKOUT_URL", CLOSED_CHECKOUT_URL_MODES),
+    statusBody: choice("status-body", values["status-body"], "MEUM_SANDBOX_STATUS_BODY", STATUS_BODY_MODES),
+    createResponse: choice("create-response", values["create-response"], "MEUM_SANDBOX_CREATE_RESPONSE", CREATE_RESPONSE_MODES),
+    outputAsset: values["output-asset"] ?? (process.env.MEUM_SANDBOX_OUTPUT_ASSET || undefined),
     legacySignatures: Boolean(values["legacy-signatures"]),
     webhookRetry: values["fast-webhook-retries"] ? { baseDelayMs: 100, maxDelayMs: 1000 } : undefined,
     logger: (line) => console.log(line),
   })
   console.log(`Meum sandbox listening on ${sandbox.url} (API key ${apiKey.slice(0, 12)}…)`)
+  console.log(`Meum sandbox settings ${JSON.stringify(sandbox.settings)}`)
   const stop = async () => {
     await sandbox.stop()
     process.exit(0)

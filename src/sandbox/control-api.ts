@@ -1,6 +1,7 @@
 /**
  * The sandbox's control API for tests and CI (documented in README): simulate payments, set
- * faults, list webhook deliveries, add webhook endpoints, reset.
+ * faults, read and change the behaviour switches (settings.ts), list webhook deliveries, add
+ * webhook endpoints, reset.
  */
 import express, { type Router } from "express"
 import { z } from "zod"
@@ -9,6 +10,7 @@ import { faultsPatchSchema, type FaultSwitches } from "./fault-switches"
 import { SandboxStateError, type InvoiceStore } from "./invoice-store"
 import { sendError } from "./http-api"
 import type { WebhookSender } from "./webhook-sender"
+import { settingsPatchSchema, type SandboxSettings } from "./settings"
 
 const simulateSchema = z.strictObject({
   outcome: z.enum(["paid", "underpaid", "failed", "expired"]),
@@ -20,7 +22,8 @@ export function createControlRouter(
   store: InvoiceStore,
   faults: FaultSwitches,
   webhooks: WebhookSender,
-  reset: () => void
+  reset: () => void,
+  settings: SandboxSettings
 ): Router {
   const router = express.Router()
   router.use("/sandbox", express.json({ limit: "20kb" }))
@@ -46,6 +49,17 @@ export function createControlRouter(
   })
   router.delete("/sandbox/faults", (_req, res) => {
     res.json(faults.reset())
+  })
+
+  // Behaviour switches: GET reads them all, POST applies a partial object of the same keys
+  // (e.g. {"dedupe":"open","idStyle":"inv"}; legacy {"dedupeByExternalOrderId":false} too).
+  router.get("/sandbox/settings", (_req, res) => {
+    res.json(settings.toJSON())
+  })
+  router.post("/sandbox/settings", (req, res) => {
+    const parsed = settingsPatchSchema.safeParse(req.body ?? {})
+    if (!parsed.success) return sendError(res, 400, "invalid_request_error", "validation_error", parsed.error.message)
+    res.json(settings.patch(parsed.data))
   })
 
   router.get("/sandbox/deliveries", (_req, res) => {

@@ -1,6 +1,7 @@
 /**
  * The sandbox's /v1 merchant API and /health, with Meum's paths, fields, status codes and both
- * error body shapes (meum-api.md §6, §8.2).
+ * error body shapes (meum-api.md §6, §8.2). Where the docs allow several behaviours the
+ * settings (settings.ts) choose; their defaults are the least convenient for a client.
  */
 import express, { type NextFunction, type Request, type Response, type Router } from "express"
 import { z } from "zod"
@@ -8,11 +9,13 @@ import { decimalStringSchema, invoiceStatusSchema, isOpenInvoiceStatus } from ".
 import type { FaultSwitches } from "./fault-switches"
 import { SandboxStateError, type InvoiceStore, type SandboxInvoice } from "./invoice-store"
 import type { SlidingWindowRateLimiter } from "./rate-limiter"
+import { PREFIXED_ID_PATTERN, UUID_PATTERN } from "./ids"
+import type { SandboxSettingsValues } from "./settings"
 
 export interface ApiSettings {
   apiKeys: () => readonly string[]
-  dedupeByExternalOrderId: () => boolean
-  payoutWalletConfigured: () => boolean
+  /** The current switches (read on every request: they change at run time). */
+  settings: () => Readonly<SandboxSettingsValues>
 }
 
 type ErrorType = "authentication_error" | "invalid_request_error" | "api_error" | "permission_error"
@@ -30,7 +33,10 @@ const createBodySchema = z.strictObject({
   metadata: z.record(z.string(), z.unknown()).optional(),
 })
 
-const cursorSchema = z.string().regex(/^(inv_|txn_|plink_|wh_|whd_|evt_|int_)[0-9a-z]{20,32}$/, "must be an invoice id")
+// The documented prefixed pattern, plus the landing page's UUIDs (the sandbox's default ids).
+const cursorSchema = z
+  .string()
+  .refine((value) => PREFIXED_ID_PATTERN.test(value) || UUID_PATTERN.test(value), "must be an invoice id")
 const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   starting_after: cursorSchema.optional(),
@@ -42,8 +48,59 @@ const listQuerySchema = z.object({
 const issuesText = (error: z.ZodError) =>
   error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`).join("; ")
 
-export function publicInvoice(invoice: SandboxInvoice): SandboxInvoice {
-  return { ...invoice }
+type Representation = Pick<SandboxSettingsValues, "closedCheckoutUrl">
+
+/** The checkout URL as the API shows it: null once the invoice is no longer payable (default). */
+export function visibleCheckoutUrl(invoice: SandboxInvoice, settings: Representation): string | null {
+  return settings.closedCheckoutUrl === "null" && !isOpenInvoiceStatus(invoice.status) ? null : invoice.checkout_url
+}
+
+/**
+ * The API reference's invoice object (returned by get, list and cancel; and by create when
+ * `createResponse` is "full"): exactly its fields, in its order; never the internal callback_url.
+ */
+export function publicInvoice(invoice: SandboxInvoice, settings: Representation) {
+  return {
+    id: invoice.id,
+    external_order_id: invoice.external_order_id,
+    status: invoice.status,
+    amount: invoice.amount,
+    currency: invoice.currency,
+    order_amount: invoice.order_amount,
+    order_currency: invoice.order_currency,
+    paid_amount: invoice.paid_amount,
+    output_asset: invoice.output_asset,
+    checkout_url: visibleCheckoutUrl(invoice, settings),
+    return_url: invoice.return_url,
+    customer_id: invoice.customer_id,
+    payment_link_id: invoice.payment_link_id,
+    transaction_hash: invoice.transaction_hash,
+    metadata: invoice.metadata,
+    created_at: invoice.created_at,
+    updated_at: invoice.updated_at,
+    paid_at: invoice.paid_at,
+    expires_at: invoice.expires_at,
+  }
+}
+
+/** The developers landing page's create response: these nine fields and nothing else. */
+export function landingCreateResponse(invoice: SandboxInvoice, settings: Representation) {
+  const url = visibleCheckoutUrl(invoice, settings)
+  return {
+    id: invoice.id,
+    invoiceId: invoice.id,
+    status: invoice.status,
+    checkout_url: url,
+    payment_url: url,
+    amount: invoice.amount,
+    currency: invoice.currency,
+    output_asset: invoice.output_asset,
+    expires_at: invoice.expires_at,
+  }
+}
+
+function createAnswer(invoice: SandboxInvoice, settings: SandboxSettingsValues) {
+  return settings.createResponse === "full" ? publicInvoice(invoice, settings) : landingCreateResponse(invoice, settings)
 }
 
 export function createApiRouter(
@@ -97,18 +154,31 @@ export function createApiRouter(
     if (!parsed.success) {
       return sendError(res, 400, "invalid_request_error", "validation_error", issuesText(parsed.error))
     }
-    if (!settings.payoutWalletConfigured()) {
+    const current = settings.settings()
+    if (!current.payoutWalletConfigured) {
       return sendError(res, 400, "invalid_request_error", "payout_wallet_not_configured", "The store payout wallet is not configured")
     }
     const input = parsed.data
-    if (input.external_order_id && settings.dedupeByExternalOrderId()) {
-      const existing = store.findOpenByExternalOrderId(input.external_order_id)
+    if (input.external_order_id && current.dedupe !== "off") {
+      const existing =
+        current.dedupe === "open"
+          ? store.findOpenByExternalOrderId(input.external_order_id)
+          : store.findByExternalOrderId(input.external_order_id)
+      if (existing && current.dedupe === "conflict") {
+        return sendError(
+          res,
+          409,
+          "invalid_request_error",
+          "duplicate_external_order_id",
+          "An invoice with this external_order_id already exists"
+        )
+      }
       if (existing) {
-        res.status(200).json(publicInvoice(existing))
+        res.status(200).json(createAnswer(existing, current))
         return
       }
     }
-    res.status(201).json(publicInvoice(store.create({ ...input, currency: input.currency.toUpperCase() })))
+    res.status(201).json(createAnswer(store.create({ ...input, currency: input.currency.toUpperCase() }), current))
   })
 
   router.get("/v1/invoices", (req, res) => {
@@ -134,8 +204,9 @@ export function createApiRouter(
     all = all.slice(start, end)
     const data = all.slice(0, query.limit)
     const hasMore = query.ending_before ? start > 0 : all.length > query.limit
+    const current = settings.settings()
     res.json({
-      data: data.map(publicInvoice),
+      data: data.map((invoice) => publicInvoice(invoice, current)),
       has_more: hasMore,
       next_cursor: hasMore && data.length ? data[data.length - 1].id : null,
     })
@@ -144,26 +215,29 @@ export function createApiRouter(
   router.get("/v1/invoices/:id", (req, res) => {
     const invoice = store.get(req.params.id)
     if (!invoice) return sendError(res, 404, "invalid_request_error", "resource_missing", "Invoice not found")
-    res.json(publicInvoice(invoice))
+    res.json(publicInvoice(invoice, settings.settings()))
   })
 
   router.get("/v1/invoices/:id/status", (req, res) => {
     const invoice = store.get(req.params.id)
     if (!invoice) return sendError(res, 404, "invalid_request_error", "resource_missing", "Invoice not found")
-    res.json({
-      id: invoice.id,
-      status: invoice.status,
+    const documented = {
       swap_status: invoice.status === "paid" ? "completed" : null,
       tx_hash: invoice.transaction_hash,
       deposit_address: isOpenInvoiceStatus(invoice.status) ? "0x5a4d0b00b5a4d0b00b5a4d0b00b5a4d0b00b5a4d" : null,
       deposit_memo: null,
-      paid_amount: invoice.paid_amount,
-    })
+    }
+    // "minimal" (default): only the fields the docs name; "full" adds id, status and paid_amount.
+    if (settings.settings().statusBody === "minimal") {
+      res.json(documented)
+      return
+    }
+    res.json({ id: invoice.id, status: invoice.status, ...documented, paid_amount: invoice.paid_amount })
   })
 
   router.post("/v1/invoices/:id/cancel", (req, res) => {
     try {
-      res.json(publicInvoice(store.cancel(req.params.id)))
+      res.json(publicInvoice(store.cancel(req.params.id), settings.settings()))
     } catch (error) {
       if (error instanceof SandboxStateError) {
         return sendError(res, error.httpStatus, "invalid_request_error", error.code, error.message)

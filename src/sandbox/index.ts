@@ -3,3 +3,14 @@ export type { MeumSandbox, MeumSandboxOptions } from "./start-sandbox"
 export type { InvoiceEvent, SandboxInvoice, SimulatedOutcome } from "./invoice-store"
 export type { Delivery, WebhookRetry } from "./webhook-sender"
 export type { Faults } from "./fault-switches"
+export { DEFAULT_SETTINGS, LANDING_PAGE_OUTPUT_ASSET } from "./settings"
+export type {
+  SandboxSettings,
+  SandboxSettingsValues,
+  SandboxSettingsPatch,
+  IdStyle,
+  DedupeMode,
+  ClosedCheckoutUrlMode,
+  StatusBodyMode,
+  CreateResponseMode,
+} from "./settings"

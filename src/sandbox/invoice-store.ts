@@ -6,8 +6,13 @@
 import { EventEmitter } from "node:events"
 import BigNumber from "bignumber.js"
 import { isOpenInvoiceStatus, type InvoiceStatus } from "../lib/meum/schemas"
-import { fakeTransactionHash, newId } from "./ids"
+import { fakeTransactionHash } from "./ids"
 
+/**
+ * The sandbox's internal invoice record. `checkout_url` is the URL as issued (the hosted page
+ * keeps working for closed invoices); the API's representation (`http-api.ts`) may null it and
+ * never shows `callback_url`.
+ */
 export interface SandboxInvoice {
   id: string
   external_order_id: string | null
@@ -21,6 +26,8 @@ export interface SandboxInvoice {
   checkout_url: string
   return_url: string | null
   callback_url: string | null
+  customer_id: string | null
+  payment_link_id: string | null
   transaction_hash: string | null
   metadata: Record<string, unknown> | null
   created_at: string
@@ -65,7 +72,14 @@ export class InvoiceStore extends EventEmitter {
   private readonly order: string[] = []
 
   constructor(
-    private readonly options: { lifetimeSeconds: number; now: () => number; checkoutUrl: (id: string) => string }
+    private readonly options: {
+      lifetimeSeconds: number
+      now: () => number
+      checkoutUrl: (id: string) => string
+      /** Read at each create: the id style and output asset can change at run time. */
+      newId: () => string
+      outputAsset: () => string
+    }
   ) {
     super()
   }
@@ -75,7 +89,7 @@ export class InvoiceStore extends EventEmitter {
   }
 
   create(input: NewInvoice): SandboxInvoice {
-    const id = newId("inv_")
+    const id = this.options.newId()
     const now = this.iso()
     const invoice: SandboxInvoice = {
       id,
@@ -86,10 +100,12 @@ export class InvoiceStore extends EventEmitter {
       order_amount: input.amount,
       order_currency: input.currency.toUpperCase(),
       paid_amount: null,
-      output_asset: "USDC",
+      output_asset: this.options.outputAsset(),
       checkout_url: this.options.checkoutUrl(id),
       return_url: input.return_url ?? null,
       callback_url: input.callback_url ?? null,
+      customer_id: null,
+      payment_link_id: null,
       transaction_hash: null,
       metadata: input.metadata ?? null,
       created_at: now,
@@ -115,8 +131,14 @@ export class InvoiceStore extends EventEmitter {
     return [...this.order].reverse().map((id) => this.get(id)!)
   }
 
+  /** The newest open invoice with this external_order_id. */
   findOpenByExternalOrderId(externalOrderId: string): SandboxInvoice | undefined {
     return this.list().find((invoice) => invoice.external_order_id === externalOrderId && isOpenInvoiceStatus(invoice.status))
+  }
+
+  /** The newest invoice with this external_order_id, whatever its status. */
+  findByExternalOrderId(externalOrderId: string): SandboxInvoice | undefined {
+    return this.list().find((invoice) => invoice.external_order_id === externalOrderId)
   }
 
   cancel(id: string): SandboxInvoice {

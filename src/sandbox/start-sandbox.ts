@@ -2,6 +2,33 @@
  * Starts the Meum sandbox: a local, faithful Meum (API, hosted checkout, control API, signed
  * webhooks, fault injection) with its state in memory. Used by our tests, the demo and
  * merchants' CI — never imported by the provider.
+ *
+ * Behaviour switches. Where Meum's published docs allow several behaviours, the DEFAULT is the
+ * least convenient one for a client; the others are opt-in. Set them as options here, at run time
+ * on `sandbox.settings` (e.g. `sandbox.settings.dedupe = "open"`), through the control API
+ * (`GET /sandbox/settings`, `POST /sandbox/settings` with a partial JSON object of the same keys)
+ * or on the command line / environment (cli.ts). `reset()` leaves them as they are.
+ *
+ * - `idStyle` — default `"uuid"`: invoice ids are lowercase v4 UUIDs (developers landing page).
+ *   `"inv"`: `inv_` + 32 hex (API reference). Checkout URLs are `/pay/{id}` either way.
+ * - `dedupe` — default `"any"`: a create whose external_order_id an invoice already has answers
+ *   200 with the newest such invoice in ANY status (paid, cancelled, expired…), creating nothing.
+ *   `"open"`: only when that invoice is open. `"off"`: always create. `"conflict"`: 409
+ *   `{error:{type:"invalid_request_error",code:"duplicate_external_order_id"}}`. The legacy
+ *   boolean `dedupeByExternalOrderId` (true → "open", false → "off") applies when `dedupe` is not
+ *   given; `settings.dedupeByExternalOrderId` still reads (dedupe !== "off") and writes.
+ * - `closedCheckoutUrl` — default `"null"`: every API invoice representation has
+ *   `checkout_url: null` once the invoice is not open ("null if no longer payable").
+ *   `"keep"`: the URL stays. The hosted page itself keeps working for closed invoices.
+ * - `statusBody` — default `"minimal"`: GET /v1/invoices/{id}/status answers only the documented
+ *   `{swap_status, tx_hash, deposit_address, deposit_memo}`. `"full"`: also id, status, paid_amount.
+ * - `createResponse` — default `"landing"`: the create answer (201, and the dedupe 200) is the
+ *   landing page's `{id, invoiceId, status, checkout_url, payment_url, amount, currency,
+ *   output_asset, expires_at}`. `"full"`: the API reference's whole invoice object.
+ * - `outputAsset` — default `"nep141:sol-c800a4bd850783ccb82c2b2c7e84175443606352.omft.near"`.
+ * - `payoutWalletConfigured` — default true; false makes creates fail 400 payout_wallet_not_configured.
+ * - `rateLimit` (start option only) — default 30 creates / 60 s per client IP, then 429
+ *   `{"error":"Too many requests"}` with Retry-After.
  */
 import http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -12,6 +39,15 @@ import { createCheckoutRouter } from "./hosted-checkout"
 import { createControlRouter } from "./control-api"
 import { InvoiceStore, type InvoiceEvent, type SandboxInvoice, type SimulatedOutcome } from "./invoice-store"
 import { SlidingWindowRateLimiter, type RateLimit } from "./rate-limiter"
+import { newInvoiceId } from "./ids"
+import {
+  SandboxSettings,
+  type ClosedCheckoutUrlMode,
+  type CreateResponseMode,
+  type DedupeMode,
+  type IdStyle,
+  type StatusBodyMode,
+} from "./settings"
 import { WebhookSender, type Delivery, type WebhookRetry } from "./webhook-sender"
 
 export interface MeumSandboxOptions {
@@ -21,8 +57,22 @@ export interface MeumSandboxOptions {
   webhookSecret: string
   webhookUrls?: string[]
   invoiceLifetimeSeconds?: number
+  /** Default 30 creates per 60 s per client IP. */
   rateLimit?: RateLimit
+  /** Default "uuid" (landing page); "inv" = `inv_` + 32 hex. */
+  idStyle?: IdStyle
+  /** Default "any"; see the table above. Wins over `dedupeByExternalOrderId`. */
+  dedupe?: DedupeMode
+  /** @deprecated use `dedupe`: true → "open", false → "off" (used only when `dedupe` is not given). */
   dedupeByExternalOrderId?: boolean
+  /** Default "null": `checkout_url` is null once the invoice is not payable; "keep" keeps it. */
+  closedCheckoutUrl?: ClosedCheckoutUrlMode
+  /** Default "minimal": the status endpoint answers only its documented fields; "full" adds id/status/paid_amount. */
+  statusBody?: StatusBodyMode
+  /** Default "landing": the create answer has the landing page's shape; "full" = the whole invoice object. */
+  createResponse?: CreateResponseMode
+  /** Default the landing page's `nep141:sol-…omft.near`. */
+  outputAsset?: string
   payoutWalletConfigured?: boolean
   webhookRetry?: Partial<WebhookRetry>
   legacySignatures?: boolean
@@ -55,7 +105,8 @@ export interface MeumSandbox {
   waitForInvoiceEvent(predicate: (event: InvoiceEvent) => boolean, options?: { timeoutMs?: number }): Promise<InvoiceEvent>
   expireDueInvoices(): number
   reset(): void
-  settings: { dedupeByExternalOrderId: boolean; payoutWalletConfigured: boolean }
+  /** The behaviour switches, read and written at run time (validated on write). */
+  settings: SandboxSettings
 }
 
 export const DEFAULT_SANDBOX_API_KEY = "sk_live_sandbox_key"
@@ -65,10 +116,16 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
   const now = options.now ?? Date.now
   const log = options.logger ?? (() => {})
   const apiKeys = options.apiKeys?.length ? options.apiKeys : [DEFAULT_SANDBOX_API_KEY]
-  const settings = {
-    dedupeByExternalOrderId: options.dedupeByExternalOrderId ?? true,
-    payoutWalletConfigured: options.payoutWalletConfigured ?? true,
-  }
+  const settings = new SandboxSettings({
+    idStyle: options.idStyle,
+    dedupe: options.dedupe,
+    dedupeByExternalOrderId: options.dedupeByExternalOrderId,
+    closedCheckoutUrl: options.closedCheckoutUrl,
+    statusBody: options.statusBody,
+    createResponse: options.createResponse,
+    outputAsset: options.outputAsset,
+    payoutWalletConfigured: options.payoutWalletConfigured,
+  })
   let baseUrl = ""
 
   const faults = new FaultSwitches()
@@ -76,6 +133,8 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
     lifetimeSeconds: options.invoiceLifetimeSeconds ?? 3600,
     now,
     checkoutUrl: (id) => `${baseUrl}/pay/${id}`,
+    newId: () => newInvoiceId(settings.idStyle),
+    outputAsset: () => settings.outputAsset,
   })
   const rateLimiter = new SlidingWindowRateLimiter(options.rateLimit ?? { max: 30, windowMs: 60_000 }, now)
   const webhooks = new WebhookSender({
@@ -107,11 +166,10 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
   })
   app.use(createApiRouter(store, faults, rateLimiter, {
     apiKeys: () => apiKeys,
-    dedupeByExternalOrderId: () => settings.dedupeByExternalOrderId,
-    payoutWalletConfigured: () => settings.payoutWalletConfigured,
+    settings: () => settings.toJSON(),
   }))
   app.use(createCheckoutRouter(store))
-  app.use(createControlRouter(store, faults, webhooks, reset))
+  app.use(createControlRouter(store, faults, webhooks, reset, settings))
   app.use((_req: Request, res: Response) => sendError(res, 404, "invalid_request_error", "route_not_found", "No such route"))
   app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: number }).status ?? 500

@@ -50,6 +50,13 @@ export interface WebhookSenderOptions {
 /** The reordering window: events of one burst arriving within it are delivered newest first. */
 const REORDER_WINDOW_MS = 50
 
+/**
+ * The documented envelope. `data` carries the landing page example's fields (invoice_id,
+ * external_order_id, amount, currency, status, paid_at, payment_url) plus the guide's extra
+ * ones. `payment_url` is the URL as issued, also on closed invoices: the landing page's
+ * `invoice.paid` example carries it (the `closedCheckoutUrl` switch governs the API's
+ * `checkout_url` only; webhooks have no such field).
+ */
 export function webhookEnvelope(eventId: string, type: string, invoice: SandboxInvoice, now: number): string {
   const paid = invoice.paid_amount
   const difference = paid ? (Number(invoice.amount) - Number(paid)).toFixed(2) : null

@@ -76,6 +76,9 @@ const MeumInvoiceWidget = ({ data }: Props) => {
           <div key={session.session_id} data-testid="meum-invoice">
             <div className="flex items-center gap-2 pb-2">
               <Badge>{session.invoice.status ?? "unknown"}</Badge>
+              {session.invoice.status === "unknown" && (
+                <Badge color="orange">Meum says: {String(session.invoice.reported_status ?? "no status")}</Badge>
+              )}
               <Text size="small">session {session.session_status}</Text>
               {session.invoice.flag && <Badge color="red">{session.invoice.flag}</Badge>}
             </div>

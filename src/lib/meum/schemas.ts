@@ -21,10 +21,22 @@ export const INVOICE_STATUSES = [
 export type InvoiceStatus = (typeof INVOICE_STATUSES)[number]
 export const invoiceStatusSchema = z.enum(INVOICE_STATUSES)
 
+/**
+ * What the plugin reads as an invoice's status: one of the nine documented ones, or "unknown"
+ * for anything else (a status Meum adds later, or none at all — the API reference's own example
+ * object has no `status`). An unknown status never makes an invoice unreadable; it changes
+ * nothing (status table) and the raw value is kept in `reported_status` for logs and admin.
+ */
+export const UNKNOWN_INVOICE_STATUS = "unknown" as const
+export type ReadInvoiceStatus = InvoiceStatus | typeof UNKNOWN_INVOICE_STATUS
+
+export const isKnownInvoiceStatus = (status: unknown): status is InvoiceStatus =>
+  typeof status === "string" && (INVOICE_STATUSES as readonly string[]).includes(status)
+
 /** Invoices that can still receive a payment. Everything else is terminal at Meum. */
 export const OPEN_INVOICE_STATUSES: readonly InvoiceStatus[] = ["pending", "quoted", "awaiting_payment"]
-export const isOpenInvoiceStatus = (status: InvoiceStatus): boolean =>
-  OPEN_INVOICE_STATUSES.includes(status)
+export const isOpenInvoiceStatus = (status: string): boolean =>
+  (OPEN_INVOICE_STATUSES as readonly string[]).includes(status)
 
 /** Every webhook event type Meum documents (meum-api.md §11.2), `invoice.refunded` included. */
 export const WEBHOOK_EVENT_TYPES = [
@@ -46,16 +58,31 @@ export const decimalStringSchema = z
 
 const nullableString = z.string().nullable().optional()
 
-export const invoiceSchema = z.looseObject({
+/**
+ * The invoice object of the API reference ("Cancel invoice" page), read as documented:
+ * `checkout_url` is `string<uri> | null` ("null if no longer payable"); `paid_amount` ("null
+ * until payment starts"), `transaction_hash`/`paid_at` ("null until paid"), `return_url`,
+ * `customer_id`, `payment_link_id` are nullable. The landing page's create response adds
+ * `invoiceId` and `payment_url` beside `id` and `checkout_url`. `paid_amount`'s unit is not
+ * documented (it may be the output asset), so it is any string here: money code decides whether
+ * it is comparable. Unknown fields are kept (looseObject).
+ */
+const invoiceObjectSchema = z.looseObject({
   id: z.string().min(1),
-  status: invoiceStatusSchema,
+  invoiceId: nullableString,
+  status: z.string().nullable().optional(),
   amount: decimalStringSchema,
   currency: z.string().min(1),
-  checkout_url: z.string().min(1),
+  order_amount: nullableString,
+  order_currency: nullableString,
+  checkout_url: nullableString,
+  payment_url: nullableString,
   expires_at: nullableString,
   external_order_id: nullableString,
   return_url: nullableString,
-  paid_amount: decimalStringSchema.nullable().optional(),
+  customer_id: nullableString,
+  payment_link_id: nullableString,
+  paid_amount: nullableString,
   output_asset: nullableString,
   transaction_hash: nullableString,
   paid_at: nullableString,
@@ -63,26 +90,36 @@ export const invoiceSchema = z.looseObject({
   updated_at: nullableString,
   metadata: z.record(z.string(), z.unknown()).nullable().optional(),
 })
-export type Invoice = z.infer<typeof invoiceSchema>
 
-/** `GET /v1/invoices/{id}/status`: only a few fields are documented; `status` is assumed (C17). */
-export const invoiceStatusResponseSchema = z.looseObject({
-  status: invoiceStatusSchema.optional(),
-  swap_status: nullableString,
-  tx_hash: nullableString,
-  deposit_address: nullableString,
-  deposit_memo: nullableString,
-  paid_amount: decimalStringSchema.nullable().optional(),
+export const invoiceSchema = invoiceObjectSchema.transform((invoice) => ({
+  ...invoice,
+  status: (isKnownInvoiceStatus(invoice.status) ? invoice.status : UNKNOWN_INVOICE_STATUS) as ReadInvoiceStatus,
+  /** Meum's status exactly as sent (null when absent). */
+  reported_status: invoice.status ?? null,
+  // An explicit `checkout_url: null` means "not payable"; only a response without the field
+  // (none documented) falls back to the landing page's `payment_url`.
+  checkout_url: invoice.checkout_url !== undefined ? invoice.checkout_url : (invoice.payment_url ?? null),
+}))
+export type Invoice = z.output<typeof invoiceSchema>
+
+/**
+ * `GET /v1/invoices/{id}/status` has no published response schema (only `swap_status`,
+ * `tx_hash`, `deposit_address`, `deposit_memo` are named). Any JSON is accepted; a documented
+ * invoice status found in a `status` field is the only thing read from it.
+ */
+export const invoiceStatusResponseSchema = z.unknown().transform((body) => {
+  const record = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {}
+  return { status: isKnownInvoiceStatus(record.status) ? record.status : undefined, body: record }
 })
-export type InvoiceStatusResponse = z.infer<typeof invoiceStatusResponseSchema>
+export type InvoiceStatusResponse = z.output<typeof invoiceStatusResponseSchema>
 
 /** Stripe-style cursor page (meum-api.md §5). */
 export const invoicePageSchema = z.looseObject({
   data: z.array(invoiceSchema),
   has_more: z.boolean(),
-  next_cursor: z.string().nullable(),
+  next_cursor: z.string().nullable().optional(),
 })
-export type InvoicePage = z.infer<typeof invoicePageSchema>
+export type InvoicePage = z.output<typeof invoicePageSchema>
 
 export const createInvoiceInputSchema = z.object({
   amount: decimalStringSchema,
@@ -122,11 +159,13 @@ export const webhookEventDataSchema = z.looseObject({
   invoice_id: z.string().min(1).optional(),
   integration_id: nullableString,
   external_order_id: nullableString,
-  status: invoiceStatusSchema.optional(),
-  amount: decimalStringSchema.optional(),
-  paid_amount: decimalStringSchema.nullable().optional(),
-  expected_amount: decimalStringSchema.nullable().optional(),
-  received_amount: decimalStringSchema.nullable().optional(),
+  // Read leniently: a signed event must never be refused for a status or amount shape the
+  // docs do not promise (the route re-fetches the invoice and acts on that, not on this).
+  status: nullableString,
+  amount: nullableString,
+  paid_amount: nullableString,
+  expected_amount: nullableString,
+  received_amount: nullableString,
   difference_amount: z.string().nullable().optional(),
   currency: nullableString,
   output_asset: nullableString,

@@ -6,7 +6,7 @@
  * Medusa's status/action names are spelled out as string literals here because this folder must
  * not import `@medusajs/*`; they are checked against Medusa's own types in the provider.
  */
-import type { InvoiceStatus, WebhookEventType } from "./schemas"
+import type { ReadInvoiceStatus, WebhookEventType } from "./schemas"
 
 export type SessionStatus =
   | "authorized"
@@ -49,7 +49,10 @@ export const INVOICE_STATUS_TABLE = {
   // Refunded before capture: nothing was captured, so the session is dead. After capture Medusa
   // never asks again (the session is authorized), so this row cannot undo a capture.
   refunded: { pay_first: "canceled", order_first: "canceled" },
-} as const satisfies Record<InvoiceStatus, StatusRow>
+  // A status Meum's docs do not list (or none): nothing is authorized and nothing is cancelled.
+  // The reconcile path leaves the session as it is and logs the invoice for the merchant.
+  unknown: { pay_first: "pending", order_first: "pending" },
+} as const satisfies Record<ReadInvoiceStatus, StatusRow>
 
 export const WEBHOOK_EVENT_TABLE = {
   "invoice.created": "not_supported",
@@ -69,7 +72,7 @@ export const WEBHOOK_EVENT_TABLE = {
  * session asked is never `captured`: it becomes `error` so the merchant has to look at it.
  */
 export function sessionStatusForInvoice(
-  status: InvoiceStatus,
+  status: ReadInvoiceStatus,
   mode: CheckoutMode,
   paidAsAsked = true
 ): SessionStatus {

@@ -22,6 +22,7 @@ import type { MeumClient } from "../meum/client"
 import { MeumApiError } from "../meum/errors"
 import { meumAmountsEqual } from "../meum/money"
 import type { Invoice } from "../meum/schemas"
+import { orderReferenceOf } from "../meum/external-order-id"
 import { isMeumProviderId } from "../provider-registry"
 import { publicInvoiceFacts, readStoredSessionData } from "../../providers/meum/session-data"
 import { askedFromMetadata } from "../../providers/meum/webhook-action"
@@ -41,14 +42,22 @@ interface SessionRow {
   data: Record<string, unknown>
 }
 
+/** The cart an invoice is for: its metadata (written at creation), else its external_order_id in either form. */
+export function cartIdOfInvoice(invoice: Invoice): string | undefined {
+  const fromMetadata = invoice.metadata?.medusa_cart_id
+  if (typeof fromMetadata === "string" && fromMetadata) return fromMetadata
+  const reference = invoice.external_order_id ? orderReferenceOf(invoice.external_order_id) : undefined
+  return reference?.startsWith("cart_") ? reference : undefined
+}
+
 export async function adoptOrphanedPaidInvoice(
   container: MedusaContainer,
   client: MeumClient,
   invoice: Invoice,
   orphanedSessionId: string
 ): Promise<AdoptionResult> {
-  const cartId = invoice.metadata?.medusa_cart_id
-  if (typeof cartId !== "string") return { adopted: false, reason: "the invoice names no cart" }
+  const cartId = cartIdOfInvoice(invoice)
+  if (!cartId) return { adopted: false, reason: "the invoice names no cart" }
 
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data: links } = await query.graph({

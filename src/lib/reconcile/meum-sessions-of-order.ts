@@ -11,6 +11,8 @@ export interface MeumSessionView {
   invoice: {
     id?: unknown
     status?: unknown
+    /** Meum's own status when it is not one the docs list (status is then "unknown"). */
+    reported_status?: unknown
     amount?: unknown
     currency?: unknown
     paid_amount?: unknown
@@ -26,7 +28,7 @@ export interface MeumSessionView {
   }
 }
 
-const VISIBLE = ["invoice_id", "status", "amount", "currency", "paid_amount", "output_asset", "transaction_hash", "checkout_url", "expires_at", "paid_at", "meum_flag", "meum_underpaid_decision", "meum_shortfall", "last_checked_at"] as const
+const VISIBLE = ["invoice_id", "status", "reported_status", "amount", "currency", "paid_amount", "output_asset", "transaction_hash", "checkout_url", "expires_at", "paid_at", "meum_flag", "meum_underpaid_decision", "meum_shortfall", "last_checked_at"] as const
 
 export async function meumSessionsOfOrder(container: MedusaContainer, orderId: string): Promise<MeumSessionView[]> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
@@ -59,6 +61,7 @@ export async function meumSessionsOfOrder(container: MedusaContainer, orderId: s
         invoice: {
           id: picked.invoice_id,
           status: picked.status,
+          reported_status: picked.reported_status,
           amount: picked.amount,
           currency: picked.currency,
           paid_amount: picked.paid_amount,

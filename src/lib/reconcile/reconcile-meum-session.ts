@@ -14,7 +14,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
 import { cancelOrderWorkflow, processPaymentWorkflow } from "@medusajs/core-flows"
-import { isOpenInvoiceStatus, type Invoice, type InvoiceStatus } from "../meum/schemas"
+import { isOpenInvoiceStatus, type Invoice, type ReadInvoiceStatus as InvoiceStatus } from "../meum/schemas"
 import { sessionStatusForInvoice } from "../meum/status-table"
 import { getMeumProvider, isMeumProviderId } from "../provider-registry"
 import { readStoredSessionData } from "../../providers/meum/session-data"
@@ -23,6 +23,7 @@ import { askedFromMetadata } from "../../providers/meum/webhook-action"
 import { MeumApiError } from "../meum/errors"
 import { adoptOrphanedPaidInvoice, retireDuplicatePaymentRecords } from "./adopt-orphaned-invoice"
 import { cartAndOrder } from "./cart-and-order"
+import { logUnknownStatusOnce } from "../meum/unknown-status-log"
 
 export type ReconcileOutcome =
   | { outcome: "skipped"; reason: string }
@@ -32,6 +33,7 @@ export type ReconcileOutcome =
   | { outcome: "mismatch"; invoiceStatus: InvoiceStatus }
   | { outcome: "awaiting_grace"; invoiceStatus: InvoiceStatus; orderId: string }
   | { outcome: "order_canceled"; invoiceStatus: InvoiceStatus; orderId: string }
+  | { outcome: "unknown_status"; reportedStatus: string | null }
 
 export interface ReconcileOptions {
   /** Clock for the order-first grace period (tests move it forward instead of sleeping). */
@@ -82,6 +84,11 @@ export async function reconcileMeumSession(
 
   const invoice = await registered.client.getInvoice(stored.invoice_id)
   const mode = registered.options.orderFirst ? "order_first" : "pay_first"
+  if (invoice.status === "unknown") {
+    // Forward compatibility: a status Meum's docs do not list changes nothing here.
+    logUnknownStatusOnce(container.resolve(ContainerRegistrationKeys.LOGGER), invoice, session.id)
+    return { outcome: "unknown_status", reportedStatus: invoice.reported_status }
+  }
 
   // A session Medusa recreated after a failed completion: its predecessor's invoice may be paid.
   const previousInvoiceId = session.data.meum_previous_invoice_id

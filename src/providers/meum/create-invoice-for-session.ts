@@ -1,45 +1,59 @@
 /**
  * Creates (or recovers) the one invoice of a payment session. Invariants:
  * - the returned invoice is open and is the one this session asked for (amount, currency,
- *   session id in metadata) — Meum may answer a create with an existing invoice of the same
- *   external_order_id;
+ *   session id in metadata). Meum dedupes creation by external_order_id and may hand back an
+ *   existing invoice *in any status* (docs: "returns the existing invoice rather than a
+ *   duplicate"), or refuse with 409 (listed, unexplained). Such an answer is never used: an open
+ *   invoice of a superseded session of ours is cancelled, and the next external_order_id of the
+ *   documented sequence is tried (src/lib/meum/external-order-id.ts) — whichever way Meum dedupes
+ *   (any status, open only, not at all), the shopper ends with a payable invoice;
  * - a create that may have reached Meum (timeout, 5xx) is never sent again blindly: it is
- *   recovered by listing invoices by external_order_id, or reported.
+ *   recovered by listing invoices by that external_order_id, or reported.
  */
 import { MedusaError } from "@medusajs/framework/utils"
 import type { Logger } from "@medusajs/framework/types"
 import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
+import { externalOrderIdCandidates } from "../../lib/meum/external-order-id"
 import { isOpenInvoiceStatus, type CreateInvoiceInput, type Invoice } from "../../lib/meum/schemas"
 import { isUsableForSession, metadataSessionId, type AskedFor } from "./invoice-checks"
 import { toMedusaError } from "./medusa-errors"
 
+export interface InvoiceReference {
+  /** The order reference: the cart id (or the session id when no cart is known). */
+  reference: string
+  /** The external_order_id this session used last, if any (the sequence continues after it). */
+  previousExternalOrderId?: string
+}
+
 export async function createInvoiceForSession(
   client: MeumClient,
-  input: CreateInvoiceInput,
+  input: Omit<CreateInvoiceInput, "external_order_id">,
   asked: Required<AskedFor>,
-  logger: Logger
-): Promise<Invoice> {
-  // At most two creates: the second only after cancelling an older session's open invoice that
-  // Meum handed back instead of creating ours (same cart → same external_order_id).
-  for (let round = 0; round < 2; round++) {
-    const invoice = await createOrRecover(client, input, asked)
-    const withMetadata = invoice.metadata ? invoice : await client.getInvoice(invoice.id).catch((e) => {
+  logger: Logger,
+  ref: InvoiceReference
+): Promise<{ invoice: Invoice; externalOrderId: string }> {
+  for (const externalOrderId of externalOrderIdCandidates(ref.reference, asked.sessionId, ref.previousExternalOrderId)) {
+    const answered = await createOrRecover(client, { ...input, external_order_id: externalOrderId }, asked)
+    const invoice = answered.metadata ? answered : await client.getInvoice(answered.id).catch((e) => {
       throw toMedusaError(e, "reading the new Meum invoice")
     })
-    if (isUsableForSession(withMetadata, asked)) return withMetadata
+    if (isUsableForSession(invoice, asked)) return { invoice, externalOrderId }
 
-    const owner = metadataSessionId(withMetadata)
-    if (round === 0 && isOpenInvoiceStatus(withMetadata.status) && owner !== asked.sessionId && input.external_order_id) {
-      // Medusa keeps one session per payment collection and deletes the old ones in parallel
-      // with creating the new one: an open invoice of another session of the same cart is stale.
-      logger.info(`Meum: replacing open invoice ${withMetadata.id} of a superseded session for the same order`)
-      await client.cancelInvoice(withMetadata.id).catch((e) => {
+    const owner = metadataSessionId(invoice)
+    if (isOpenInvoiceStatus(invoice.status) && owner !== undefined) {
+      // An invoice of ours still payable for the same order reference: Medusa keeps one session
+      // per payment collection and deletes the old ones in parallel with creating the new one,
+      // or the amount changed. It is stale: it must not stay payable.
+      logger.info(`Meum: cancelling open invoice ${invoice.id} of a superseded session (external_order_id ${externalOrderId})`)
+      await client.cancelInvoice(invoice.id).catch((e) => {
         throw toMedusaError(e, "cancelling a superseded Meum invoice")
       })
-      continue
+    } else {
+      logger.info(
+        `Meum answered the create for external_order_id ${externalOrderId} with existing invoice ${invoice.id} (${invoice.reported_status ?? "no status"}): trying the next external_order_id`
+      )
     }
-    break
   }
   throw new MedusaError(
     MedusaError.Types.UNEXPECTED_STATE,
@@ -48,19 +62,35 @@ export async function createInvoiceForSession(
 }
 
 async function createOrRecover(client: MeumClient, input: CreateInvoiceInput, asked: Required<AskedFor>): Promise<Invoice> {
+  const externalOrderId = input.external_order_id!
   try {
     return await client.createInvoice(input)
   } catch (error) {
-    if (!(error instanceof MeumApiError) || error.kind !== "ambiguous" || !input.external_order_id) {
+    if (error instanceof MeumApiError && error.status === 409) {
+      // "Conflict" on create is listed but not explained: read it as "an invoice with this
+      // external_order_id exists" and look it up, like an ambiguous create.
+      const existing = await invoicesOf(client, externalOrderId).catch(() => [] as Invoice[])
+      const found = existing.find((invoice) => metadataSessionId(invoice) === asked.sessionId) ?? existing[0]
+      if (found) return found
+      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "Meum refused the invoice as a duplicate and it could not be found: please try again in a moment.")
+    }
+    if (!(error instanceof MeumApiError) || error.kind !== "ambiguous") {
       throw toMedusaError(error, "creating the Meum invoice")
     }
-    const recovered = await findSessionInvoice(client, input.external_order_id, asked.sessionId).catch(() => undefined)
+    const recovered = await findSessionInvoice(client, externalOrderId, asked.sessionId).catch(() => undefined)
     if (recovered) return recovered
     throw new MedusaError(
       MedusaError.Types.UNEXPECTED_STATE,
       "Meum did not confirm the invoice in time and it could not be found yet: please try again in a moment."
     )
   }
+}
+
+/** Every invoice Meum lists for an exact external_order_id, newest first as Meum lists them. */
+async function invoicesOf(client: MeumClient, externalOrderId: string): Promise<Invoice[]> {
+  const all: Invoice[] = []
+  for await (const invoice of client.iterateInvoices({ external_order_id: externalOrderId, limit: 100 })) all.push(invoice)
+  return all
 }
 
 /** The invoice of this session among those of the same external_order_id, if Meum has it. */

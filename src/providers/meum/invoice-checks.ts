@@ -1,3 +1,7 @@
+/**
+ * "Is this the invoice we asked for?" and "is it paid as asked?" — the one place these are
+ * decided (provider, webhook mapping, reconcile and admin all call these).
+ */
 import { isOpenInvoiceStatus, type Invoice } from "../../lib/meum/schemas"
 import { meumAmountLessThan, meumAmountsEqual } from "../../lib/meum/money"
 
@@ -12,14 +16,22 @@ export const metadataSessionId = (invoice: Invoice): string | undefined => {
   return typeof value === "string" ? value : undefined
 }
 
-/** Same amount and currency as we asked for (compared at the currency's precision). */
-export function invoiceMatchesAsked(invoice: Invoice, asked: AskedFor): boolean {
-  if (invoice.currency.toUpperCase() !== asked.currency.toUpperCase()) return false
+const sameMoney = (amount: string | null | undefined, currency: string | null | undefined, asked: AskedFor): boolean => {
+  if (!amount || !currency || currency.toUpperCase() !== asked.currency.toUpperCase()) return false
   try {
-    return meumAmountsEqual(invoice.amount, asked.amount, asked.currency)
+    return meumAmountsEqual(amount, asked.amount, asked.currency)
   } catch {
     return false
   }
+}
+
+/**
+ * Same amount and currency as we asked for (at the currency's precision): Meum's `amount` and
+ * `currency`, or — the docs' "original order total before conversion, if different from
+ * amount" — its `order_amount` and `order_currency`.
+ */
+export function invoiceMatchesAsked(invoice: Invoice, asked: AskedFor): boolean {
+  return sameMoney(invoice.amount, invoice.currency, asked) || sameMoney(invoice.order_amount, invoice.order_currency, asked)
 }
 
 /**
@@ -34,15 +46,21 @@ export function isUsableForSession(invoice: Invoice, asked: AskedFor): boolean {
   )
 }
 
-/** A paid invoice counts as paid-as-asked only if amount/currency match and nothing is short. */
-export function isPaidAsAsked(invoice: Invoice, asked: AskedFor): boolean {
-  if (invoice.status !== "paid" || !invoiceMatchesAsked(invoice, asked)) return false
-  if (invoice.paid_amount) {
-    try {
-      return !meumAmountLessThan(invoice.paid_amount, asked.amount, asked.currency)
-    } catch {
-      return false
-    }
+/**
+ * `paid_amount` is lower than what Meum asked for, *when it can be compared*. Its unit is not
+ * documented (it may be the output asset): null or a non-decimal value is not comparable, and
+ * then Meum's `paid` verdict stands — it must never block a paid invoice forever.
+ */
+export function paidAmountShort(invoice: Invoice): boolean {
+  if (!invoice.paid_amount) return false
+  try {
+    return meumAmountLessThan(invoice.paid_amount, invoice.amount, invoice.currency)
+  } catch {
+    return false
   }
-  return true
+}
+
+/** Paid as asked: Meum says paid, it is the invoice we asked for, and nothing comparable is short. */
+export function isPaidAsAsked(invoice: Invoice, asked: AskedFor): boolean {
+  return invoice.status === "paid" && invoiceMatchesAsked(invoice, asked) && !paidAmountShort(invoice)
 }

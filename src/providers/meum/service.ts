@@ -31,11 +31,13 @@ import type {
 import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
 import { toMeumAmount } from "../../lib/meum/money"
+import { orderReferenceOf } from "../../lib/meum/external-order-id"
 import { isOpenInvoiceStatus, type Invoice } from "../../lib/meum/schemas"
 import { sessionStatusForInvoice, type SessionStatus } from "../../lib/meum/status-table"
 import { CART_REFERENCE_FIELD, verifyCartReference } from "../../lib/cart-reference"
 import { registerMeumProvider } from "../../lib/provider-registry"
 import { isSealedAcceptance } from "../../lib/underpaid-decision-seal"
+import { logUnknownStatusOnce } from "../../lib/meum/unknown-status-log"
 import { createInvoiceForSession } from "./create-invoice-for-session"
 import { isPaidAsAsked, type AskedFor } from "./invoice-checks"
 import { toMedusaError } from "./medusa-errors"
@@ -46,6 +48,8 @@ import { webhookActionAndData } from "./webhook-action"
 
 type Data = Record<string, unknown>
 
+export const MEUM_CURRENCY = "USD"
+
 /** Medusa amount → Meum decimal string, or an INVALID_DATA MedusaError naming the problem. */
 function meumAmountOf(amount: unknown, currency: string): string {
   try {
@@ -53,6 +57,22 @@ function meumAmountOf(amount: unknown, currency: string): string {
   } catch (error) {
     throw toMedusaError(error, "preparing the invoice amount")
   }
+}
+
+/**
+ * Meum invoices are USD-denominated, and what it does with another currency is not documented
+ * (no list of supported currencies, no rate lock durations). A non-USD region is refused before
+ * any invoice exists, with a message the shopper can act on; the boot check warns the merchant.
+ */
+function requireUsd(currencyCode: string): string {
+  const currency = String(currencyCode ?? "").toUpperCase()
+  if (currency !== MEUM_CURRENCY) {
+    throw new MedusaError(
+      MedusaError.Types.INVALID_DATA,
+      `Paying with crypto through Meum is available for USD prices only (this cart is in ${currency || "an unknown currency"}). Please choose another payment method.`
+    )
+  }
+  return currency
 }
 
 /**
@@ -97,7 +117,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     if (!sessionId) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "Meum: the payment session id is missing")
     }
-    const currency = input.currency_code.toUpperCase()
+    const currency = requireUsd(input.currency_code)
     const amount = meumAmountOf(input.amount, currency)
 
     const reference = verifyCartReference(data[CART_REFERENCE_FIELD], this.options_.apiKey)
@@ -106,15 +126,14 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
       this.logger_.warn(`Meum: no server-resolved cart for session ${sessionId}; using the session id as external_order_id`)
     }
     const cartId = reference?.kind === "cart" ? reference.id : undefined
-    const externalOrderId = reference?.id ?? sessionId
+    const orderReference = reference?.id ?? sessionId
     const returnUrl = resolveReturnUrl(this.options_, data.return_url, { cartId, sessionId })
 
-    const invoice = await createInvoiceForSession(
+    const { invoice, externalOrderId } = await createInvoiceForSession(
       this.client_,
       {
         amount,
         currency,
-        external_order_id: externalOrderId,
         ...(returnUrl ? { return_url: returnUrl } : {}),
         ...(this.options_.callbackUrl ? { callback_url: this.options_.callbackUrl } : {}),
         metadata: {
@@ -126,7 +145,8 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
         },
       },
       { amount, currency, sessionId },
-      this.logger_
+      this.logger_,
+      { reference: orderReference }
     )
     return {
       id: invoice.id,
@@ -191,7 +211,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
   async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
     const data = (input.data ?? {}) as Data
     const stored = readStoredSessionData(data)
-    const currency = input.currency_code.toUpperCase()
+    const currency = requireUsd(input.currency_code)
     const amount = meumAmountOf(input.amount, currency)
     if (!stored) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "Meum: this payment session has no invoice to update")
@@ -204,14 +224,12 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Meum invoice ${stored.invoice_id} is already paid: its amount cannot change.`)
     }
     const sessionId = stored.session_id ?? String(data.session_id ?? "")
-    const externalOrderId = stored.external_order_id ?? sessionId
     const returnUrl = resolveReturnUrl(this.options_, data.return_url, { cartId: stored.cart_id, sessionId })
-    const invoice = await createInvoiceForSession(
+    const { invoice, externalOrderId } = await createInvoiceForSession(
       this.client_,
       {
         amount,
         currency,
-        external_order_id: externalOrderId,
         ...(this.options_.callbackUrl ? { callback_url: this.options_.callbackUrl } : {}),
         ...(returnUrl ? { return_url: returnUrl } : {}),
         metadata: {
@@ -222,11 +240,20 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
         },
       },
       { amount, currency, sessionId },
-      this.logger_
+      this.logger_,
+      {
+        reference: orderReferenceOf(stored.external_order_id ?? stored.cart_id ?? sessionId),
+        previousExternalOrderId: stored.external_order_id,
+      }
     )
     return {
       status: asMedusaStatus(sessionStatusForInvoice(invoice.status, this.mode)),
-      data: { ...data, ...publicInvoiceFacts(invoice), session_id: sessionId, external_order_id: externalOrderId },
+      data: {
+        ...data,
+        ...publicInvoiceFacts(invoice),
+        session_id: sessionId,
+        external_order_id: externalOrderId,
+      },
     }
   }
 
@@ -264,7 +291,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
 
   private withFacts(data: Data | undefined, invoice: Invoice, stored: StoredSessionData): Data {
     const paidAsAsked = invoice.status !== "paid" || isPaidAsAsked(invoice, this.asked(stored))
-    const { meum_flag: _previousFlag, ...rest } = (data ?? {}) as Data
+    const { meum_flag: _previousFlag, reported_status: _previousReport, ...rest } = (data ?? {}) as Data
     return {
       ...rest,
       ...publicInvoiceFacts(invoice),
@@ -283,12 +310,15 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     if (!stored) {
       return { status: asMedusaStatus("error"), data: { ...(data ?? {}), meum_flag: "no_invoice" } }
     }
+    // The status endpoint has no published response schema: a best-effort shortcut for open
+    // invoices only. Any other body, an unknown status, a 403 for scope or an outage → the
+    // invoice itself decides.
     let openStatus: Invoice["status"] | undefined
     try {
       const status = await this.client_.getInvoiceStatus(stored.invoice_id)
       if (status.status && isOpenInvoiceStatus(status.status)) openStatus = status.status
     } catch (error) {
-      if (!(error instanceof MeumApiError && error.status === 404)) throw toMedusaError(error, "checking the Meum invoice")
+      this.logger_.debug?.(`Meum status endpoint unavailable for invoice ${stored.invoice_id} (${(error as Error).message}); reading the invoice`)
     }
     if (openStatus) {
       return {
@@ -297,6 +327,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
       }
     }
     const invoice = await this.fetchInvoice(stored.invoice_id, "checking the Meum invoice")
+    if (invoice.status === "unknown") logUnknownStatusOnce(this.logger_, invoice, stored.session_id)
     const paidAsAsked = invoice.status !== "paid" || isPaidAsAsked(invoice, this.asked(stored))
     if (this.acceptedUnderpayment(data, invoice, stored)) {
       // The merchant accepted the shortfall: authorized, and only what was received is captured.

@@ -4,7 +4,7 @@
  * invoice: never the API key, a secret or a signature.
  */
 import { z } from "zod"
-import type { Invoice, InvoiceStatus } from "../../lib/meum/schemas"
+import { isOpenInvoiceStatus, type Invoice, type ReadInvoiceStatus } from "../../lib/meum/schemas"
 
 export const storedSessionDataSchema = z.looseObject({
   invoice_id: z.string().min(1),
@@ -18,9 +18,12 @@ export type StoredSessionData = z.infer<typeof storedSessionDataSchema>
 
 export interface PublicInvoiceFacts {
   invoice_id: string
-  checkout_url: string
+  /** Only while the invoice can be paid (Meum itself sends null once it cannot). */
+  checkout_url: string | null
   expires_at: string | null
-  status: InvoiceStatus
+  status: ReadInvoiceStatus
+  /** Meum's own word when it is not one of the documented statuses (shown in admin). */
+  reported_status?: string | null
   amount: string
   currency: string
   paid_amount: string | null
@@ -32,9 +35,10 @@ export interface PublicInvoiceFacts {
 export function publicInvoiceFacts(invoice: Invoice): PublicInvoiceFacts {
   return {
     invoice_id: invoice.id,
-    checkout_url: invoice.checkout_url,
+    checkout_url: isOpenInvoiceStatus(invoice.status) ? invoice.checkout_url : null,
     expires_at: invoice.expires_at ?? null,
     status: invoice.status,
+    ...(invoice.status === "unknown" ? { reported_status: invoice.reported_status } : {}),
     amount: invoice.amount,
     currency: invoice.currency,
     paid_amount: invoice.paid_amount ?? null,

@@ -58,7 +58,7 @@ export interface VerifiedInvoiceEvent {
 
 export type VerifyAndFetchResult =
   | { ok: true; event: VerifiedInvoiceEvent }
-  | { ok: false; reason: string; status: 400 | 401 | 200 }
+  | { ok: false; reason: string; status: 400 | 401 | 200; eventId?: string; eventType?: string; invoiceId?: string }
 
 /**
  * Verifies a delivery and re-fetches its invoice. Rejections carry an HTTP status for the
@@ -87,18 +87,19 @@ export async function verifyAndFetchInvoice(
     return { ok: false, reason: verified.reason, status: verified.reason === "malformed_body" ? 400 : 401 }
   }
   const invoiceId = verified.event.data.invoice_id
-  if (!invoiceId) return { ok: false, reason: `event ${verified.eventType} carries no invoice`, status: 200 }
+  const about = { eventId: verified.eventId, eventType: verified.eventType, invoiceId }
+  if (!invoiceId) return { ok: false, reason: `event ${verified.eventType} carries no invoice`, status: 200, ...about }
   let invoice: Invoice
   try {
     invoice = await client.getInvoice(invoiceId)
   } catch (error) {
     if (error instanceof MeumApiError && error.isNotFound) {
-      return { ok: false, reason: "the invoice is unknown to Meum", status: 200 }
+      return { ok: false, reason: "the invoice is unknown to Meum", status: 200, ...about }
     }
     throw error
   }
   const sessionId = metadataSessionId(invoice)
-  if (!sessionId) return { ok: false, reason: "the invoice was not created by this store", status: 200 }
+  if (!sessionId) return { ok: false, reason: "the invoice was not created by this store", status: 200, ...about }
   return { ok: true, event: { eventId: verified.eventId, eventType: verified.eventType, invoice, sessionId } }
 }
 

@@ -22,8 +22,10 @@ afterEach(async () => {
 })
 
 describe("sandbox API contract", () => {
-  it("creates an invoice with every documented field", async () => {
-    const { sandbox, client } = await sandboxWith()
+  // The defaults (landing-page create answer, UUID ids, nep141 output asset) are proven in
+  // switches.unit.spec.ts; this pins the alternative switches' full invoice object.
+  it("creates an invoice with every documented field (createResponse full, idStyle inv, outputAsset USDC)", async () => {
+    const { sandbox, client } = await sandboxWith({ createResponse: "full", idStyle: "inv", outputAsset: "USDC" })
     const invoice = await client.createInvoice({
       amount: "41.00",
       currency: "USD",
@@ -50,8 +52,8 @@ describe("sandbox API contract", () => {
     expect(Date.parse(invoice.expires_at!)).toBeGreaterThan(Date.now())
   })
 
-  it("gets the invoice, its status, and cancels open invoices only", async () => {
-    const { client } = await sandboxWith()
+  it("gets the invoice, its status (statusBody full), and cancels open invoices only", async () => {
+    const { client } = await sandboxWith({ statusBody: "full" })
     const { id } = await client.createInvoice({ amount: "5.00", currency: "USD" })
     expect((await client.getInvoice(id)).currency).toBe("USD")
     expect(await client.getInvoiceStatus(id)).toEqual(expect.objectContaining({ status: "awaiting_payment" }))
@@ -118,8 +120,8 @@ describe("sandbox API contract", () => {
     expect((await client.listInvoices({ status: "awaiting_payment", external_order_id: "cart_a" })).data.map((i) => i.id)).toEqual([a2.id])
   })
 
-  it("returns the existing open invoice for the same external_order_id when dedupe is on, a new one when off", async () => {
-    const on = await sandboxWith()
+  it("returns the existing open invoice for the same external_order_id when dedupe is open, a new one when off", async () => {
+    const on = await sandboxWith({ dedupe: "open" })
     const first = await on.client.createInvoice({ amount: "1.00", currency: "USD", external_order_id: "cart_x" })
     const again = await on.client.createInvoice({ amount: "9.00", currency: "USD", external_order_id: "cart_x" })
     expect(again.id).toBe(first.id)

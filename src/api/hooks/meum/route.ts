@@ -33,7 +33,14 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
       registered.client
     )
     if (!verified.ok) {
-      if (verified.status !== 200) logger.warn(`Meum webhook rejected: ${verified.reason}`)
+      if (verified.status !== 200) {
+        logger.warn(`Meum webhook rejected (${verified.status}): ${verified.reason}`)
+      } else {
+        // Answered 200 so Meum stops retrying, but nothing was done: say why.
+        logger.info(
+          `Meum webhook acknowledged without action: ${verified.reason} (event ${verified.eventId ?? "?"} ${verified.eventType ?? "?"}, invoice ${verified.invoiceId ?? "none"})`
+        )
+      }
       res.status(verified.status).json(verified.status === 200 ? { received: true, ignored: verified.reason } : { received: false, error: verified.reason })
       return
     }

@@ -109,10 +109,10 @@ describe("MeumClient requests and parsing", () => {
   })
 
   it("turns a body that does not match the schema into a final invalid_response error", async () => {
-    server.answer({ status: 200, body: { id: "inv_1", status: "teleported" } })
+    server.answer({ status: 200, body: { id: "inv_1", status: "paid" } })
     const error = await meumErrorOf(client().getInvoice("inv_1"))
     expect(error).toEqual(expect.objectContaining({ kind: "final", code: "invalid_response", status: 200 }))
-    expect(error.message).toContain("status")
+    expect(error.message).toContain("amount")
   })
 
   it("validates create input before sending anything", async () => {

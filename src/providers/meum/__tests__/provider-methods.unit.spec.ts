@@ -183,7 +183,7 @@ describe("authorizePayment", () => {
     const result = await p.authorizePayment({ data })
     expect(result.status).toBe(status)
     if (outcome === "paid") {
-      expect(result.data).toEqual(expect.objectContaining({ status: "paid", paid_amount: "41.00", transaction_hash: expect.stringMatching(/^0x/), paid_at: expect.any(String), output_asset: "USDC" }))
+      expect(result.data).toEqual(expect.objectContaining({ status: "paid", paid_amount: "41.00", transaction_hash: expect.stringMatching(/^0x/), paid_at: expect.any(String), output_asset: expect.stringContaining("omft.near") }))
     }
     if (outcome === "underpaid") expect(result.data).toEqual(expect.objectContaining({ meum_flag: "underpaid", paid_amount: "20.50" }))
   })
@@ -338,8 +338,10 @@ describe("updatePayment", () => {
     expect(sandbox.getInvoice(String(data!.invoice_id))!.status).toBe("cancelled")
     expect(out.data!.invoice_id).not.toBe(data!.invoice_id)
     expect(sandbox.getInvoice(String(out.data!.invoice_id))).toEqual(
-      expect.objectContaining({ amount: "61.50", external_order_id: "cart_U", status: "awaiting_payment" })
+      // The cart id itself was used by the first invoice; Meum may hand that one back for ever.
+      expect.objectContaining({ amount: "61.50", external_order_id: "cart_U:payses_U", status: "awaiting_payment" })
     )
+    expect(out.data!.external_order_id).toBe("cart_U:payses_U")
   })
 })
 

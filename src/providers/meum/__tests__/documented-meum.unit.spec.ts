@@ -1,0 +1,177 @@
+/**
+ * The provider against a Meum that answers exactly as its documentation allows (scripted over
+ * real HTTP): nullable fields, UUID ids, dedupe in any status, 409 on create, a status endpoint
+ * without a schema, statuses the docs do not list, an undocumented paid_amount unit, USD only.
+ */
+import { inspect } from "node:util"
+import { signCartReference } from "../../../lib/cart-reference"
+import { startScriptedServer, type RecordedRequest, type ScriptedServer } from "../../../lib/meum/__tests__/helpers/scripted-server"
+import { MeumPaymentProviderService } from "../service"
+
+const KEY = "sk_live_documented_meum_77"
+const UUID = "a1b2c3d4-e5f6-7890-abcd-ef1234567890"
+const OTHER_UUID = "0f0e0d0c-0b0a-4908-8706-050403020100"
+
+let server: ScriptedServer
+let logs: string[]
+
+const logger = () => {
+  const record = (level: string) => (message: unknown) => void logs.push(`${level} ${typeof message === "string" ? message : inspect(message)}`)
+  return { info: record("info"), warn: record("warn"), error: record("error"), debug: record("debug"), log: record("log") }
+}
+const provider = (options: Record<string, unknown> = {}) =>
+  new MeumPaymentProviderService(
+    { logger: logger() },
+    { apiKey: KEY, webhookSecret: "whsec_documented", apiBaseUrl: server.url, timeoutMs: 2000, retry: { maxAttempts: 1 }, ...options }
+  )
+
+const invoice = (overrides: Record<string, unknown> = {}) => ({
+  id: UUID,
+  external_order_id: "cart_1",
+  status: "awaiting_payment",
+  amount: "41.00",
+  currency: "USD",
+  order_amount: "41.00",
+  order_currency: "USD",
+  paid_amount: null,
+  output_asset: "nep141:sol-c800a4bd850783ccb82c2b2c7e84175443606352.omft.near",
+  checkout_url: `https://pay.meum.io/${UUID}`,
+  return_url: null,
+  customer_id: null,
+  payment_link_id: null,
+  transaction_hash: null,
+  metadata: { medusa_session_id: "payses_1", medusa_cart_id: "cart_1", medusa_amount: "41.00", medusa_currency: "USD" },
+  created_at: "2026-11-24T10:00:00Z",
+  updated_at: "2026-11-24T10:00:00Z",
+  paid_at: null,
+  expires_at: "2099-12-31T23:59:59.999Z",
+  ...overrides,
+})
+const paid = (overrides: Record<string, unknown> = {}) =>
+  invoice({ status: "paid", checkout_url: null, paid_amount: "41.00", transaction_hash: "0xabc", paid_at: "2026-11-24T10:05:00Z", ...overrides })
+
+const sessionData = { invoice_id: UUID, session_id: "payses_1", amount: "41.00", currency: "USD", external_order_id: "cart_1", cart_id: "cart_1" }
+const initiate = (p: MeumPaymentProviderService, currency = "usd") =>
+  p.initiatePayment({
+    amount: 41 as any,
+    currency_code: currency,
+    data: { session_id: "payses_1", meum_cart_ref: signCartReference({ kind: "cart", id: "cart_1", paymentCollectionId: "pay_col_1" }, KEY) },
+    context: { idempotency_key: "payses_1" },
+  })
+const createdWith = (requests: RecordedRequest[]) =>
+  requests.filter((r) => r.method === "POST" && r.url === "/v1/invoices").map((r) => JSON.parse(r.body).external_order_id)
+
+beforeEach(async () => {
+  server = await startScriptedServer()
+  logs = []
+})
+afterEach(async () => {
+  await server.close()
+})
+
+describe("authorize against the documented status endpoint (point 4)", () => {
+  it("falls back to the invoice when the status endpoint answers 403 for scope", async () => {
+    server.answer(
+      { status: 403, body: { error: { type: "permission_error", code: "INSUFFICIENT_SCOPE", message: "Missing invoices:read scope" } } },
+      { status: 200, body: paid() }
+    )
+    const result = await provider().authorizePayment({ data: sessionData })
+    expect(result.status).toBe("captured")
+    expect(server.requests.map((r) => r.url)).toEqual([`/v1/invoices/${UUID}/status`, `/v1/invoices/${UUID}`])
+  })
+
+  it("falls back to the invoice when the status body is minimal", async () => {
+    server.answer({ status: 200, body: { swap_status: null, tx_hash: null, deposit_address: null, deposit_memo: null } }, { status: 200, body: paid() })
+    expect((await provider().authorizePayment({ data: sessionData })).status).toBe("captured")
+  })
+})
+
+describe("nullable fields and paid_amount (points 1 and 7)", () => {
+  it.each([
+    ["null", null],
+    ["not a decimal (output-asset units)", "41.000000 USDC"],
+    ["higher", "41.37"],
+  ])("captures a paid invoice whose paid_amount is %s, and checkout_url null", async (_label, paidAmount) => {
+    server.answer({ status: 200, body: {} }, { status: 200, body: paid({ paid_amount: paidAmount }) })
+    const result = await provider().authorizePayment({ data: sessionData })
+    expect(result.status).toBe("captured")
+    expect(result.data).toEqual(expect.objectContaining({ status: "paid", checkout_url: null }))
+  })
+
+  it("holds a paid invoice whose comparable paid_amount is lower, for the merchant", async () => {
+    server.answer({ status: 200, body: {} }, { status: 200, body: paid({ paid_amount: "40.00" }) })
+    const result = await provider().authorizePayment({ data: sessionData })
+    expect(result.status).toBe("error")
+    expect(result.data).toEqual(expect.objectContaining({ meum_flag: "amount_mismatch" }))
+  })
+
+  it("never captures a paid invoice that is not the one asked for (amount), even with order_amount elsewhere", async () => {
+    server.answer({ status: 200, body: {} }, { status: 200, body: paid({ amount: "30.00", order_amount: "30.00", paid_amount: "30.00" }) })
+    expect((await provider().authorizePayment({ data: sessionData })).status).toBe("error")
+  })
+
+  it("matches a converted invoice by order_amount/order_currency", async () => {
+    server.answer({ status: 200, body: {} }, { status: 200, body: paid({ amount: "44.10", currency: "USDC", order_amount: "41.00", order_currency: "USD", paid_amount: null }) })
+    expect((await provider().authorizePayment({ data: sessionData })).status).toBe("captured")
+  })
+})
+
+describe("statuses the docs do not list (point 5)", () => {
+  it("changes nothing (pending), logs the invoice id once, and shows Meum's word in the data", async () => {
+    server.answer({ status: 200, body: { status: "refund_pending" } }, { status: 200, body: invoice({ status: "refund_pending", checkout_url: null }) })
+    const p = provider()
+    const first = await p.authorizePayment({ data: sessionData })
+    expect(first.status).toBe("pending")
+    expect(first.data).toEqual(expect.objectContaining({ status: "unknown", reported_status: "refund_pending" }))
+    await p.authorizePayment({ data: sessionData })
+    expect(logs.filter((line) => line.includes(UUID) && line.includes("refund_pending"))).toHaveLength(1)
+  })
+})
+
+describe("creation as documented (points 2, 3, 6, 8)", () => {
+  it("gets a payable UUID invoice when Meum hands back the cart's cancelled invoice (dedupe in any status)", async () => {
+    const cancelledOfOldSession = invoice({ status: "cancelled", checkout_url: null, metadata: { medusa_session_id: "payses_0" } })
+    const fresh = invoice({ id: OTHER_UUID, external_order_id: "cart_1:payses_1", checkout_url: `https://pay.meum.io/${OTHER_UUID}` })
+    server.answer(
+      (req) => (req.method === "POST" && JSON.parse(req.body).external_order_id === "cart_1" ? { status: 200, body: cancelledOfOldSession } : { status: 201, body: fresh })
+    )
+    const result = await initiate(provider())
+    expect(createdWith(server.requests)).toEqual(["cart_1", "cart_1:payses_1"])
+    expect(result.data).toEqual(
+      expect.objectContaining({ invoice_id: OTHER_UUID, external_order_id: "cart_1:payses_1", checkout_url: `https://pay.meum.io/${OTHER_UUID}` })
+    )
+    // The cancelled invoice was not cancelled again (nothing to cancel).
+    expect(server.requests.filter((r) => r.url.endsWith("/cancel"))).toEqual([])
+  })
+
+  it("recovers a 409 on create by lookup, and uses the invoice when it is this session's", async () => {
+    server.answer(
+      (req) =>
+        req.method === "POST"
+          ? { status: 409, body: { error: { type: "invalid_request_error", code: "conflict", message: "Conflict" } } }
+          : { status: 200, body: { data: [invoice()], has_more: false, next_cursor: null } }
+    )
+    const result = await initiate(provider())
+    expect(result.data).toEqual(expect.objectContaining({ invoice_id: UUID, external_order_id: "cart_1" }))
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(["POST /v1/invoices", "GET /v1/invoices?limit=100&external_order_id=cart_1"])
+  })
+
+  it("after a 409 for another session's invoice, moves on to the derived external_order_id", async () => {
+    const other = invoice({ status: "expired", checkout_url: null, metadata: { medusa_session_id: "payses_0" } })
+    const fresh = invoice({ id: OTHER_UUID, external_order_id: "cart_1:payses_1" })
+    server.answer((req) => {
+      if (req.method === "GET") return { status: 200, body: { data: [other], has_more: false, next_cursor: null } }
+      return JSON.parse(req.body).external_order_id === "cart_1" ? { status: 409, body: { error: "Conflict" } } : { status: 201, body: fresh }
+    })
+    const result = await initiate(provider())
+    expect(result.data).toEqual(expect.objectContaining({ invoice_id: OTHER_UUID, external_order_id: "cart_1:payses_1" }))
+  })
+
+  it("refuses a non-USD cart with a message the shopper can act on, before any request to Meum", async () => {
+    await expect(initiate(provider(), "eur")).rejects.toMatchObject({
+      type: "invalid_data",
+      message: expect.stringContaining("USD prices only"),
+    })
+    expect(server.requests).toEqual([])
+  })
+})
