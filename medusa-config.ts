@@ -57,6 +57,10 @@ module.exports = defineConfig({
             id: "meum",
             options: meumProviderOptions,
           },
+          // Only for the boot test that proves a second Meum account is refused, not replaced.
+          ...(env("MEUM_SECOND_ACCOUNT_API_KEY")
+            ? [{ resolve: "./src/providers/meum", id: "meum_second", options: { ...meumProviderOptions, apiKey: env("MEUM_SECOND_ACCOUNT_API_KEY") } }]
+            : []),
         ],
       },
     },

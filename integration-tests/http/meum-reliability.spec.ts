@@ -125,6 +125,54 @@ medusaIntegrationTestRunner({
       expect(logged).toContainEqual(expect.stringContaining(`invoice ${foreign.id})`))
     })
 
+    it("lets the shopper edit the cart while Meum is down, and the job cancels the old invoice later (ledger issue, defect 5)", async () => {
+      const { cartId, invoiceId } = await cartWithSession()
+      env.sandbox().setFaults({ api_error_rate: 1 })
+      let edited
+      try {
+        edited = await api.post(
+          `/store/carts/${cartId}/line-items/${(await flow().getCart(cartId)).items[0].id}`,
+          { quantity: 3 },
+          { headers: { "x-publishable-api-key": seed.publishableKey }, validateStatus: () => true }
+        )
+      } finally {
+        env.sandbox().resetFaults()
+      }
+      expect(edited.status).toBe(200)
+      expect(edited.data.cart.items[0].quantity).toBe(3)
+      // The old invoice could not be cancelled during the outage: still payable at the old price…
+      expect(env.sandbox().getInvoice(invoiceId)!.status).toBe("awaiting_payment")
+      // …until the next job run, once Meum answers again.
+      const summary = await runMeumReconcile(getContainer(), { abandoned: { minAgeMs: 0 } })
+      expect(summary.abandonedCancelled).toBe(1)
+      expect(env.sandbox().getInvoice(invoiceId)!.status).toBe("cancelled")
+      expect((await runMeumReconcile(getContainer(), { abandoned: { minAgeMs: 0 } })).abandonedCancelled).toBe(0)
+    })
+
+    it("tells the shopper what to do when Meum fails, and keeps operator details out of the answer (ledger issue, defect 11)", async () => {
+      const cart = await flow().createCart()
+      await flow().addItem(cart.id, seed.variantId, 1)
+      const headers = { "x-publishable-api-key": seed.publishableKey }
+      const collection = (await api.post("/store/payment-collections", { cart_id: cart.id }, { headers })).data.payment_collection
+      const start = () =>
+        api.post(`/store/payment-collections/${collection.id}/payment-sessions`, { provider_id: "pp_meum_meum" }, { headers, validateStatus: () => true })
+
+      env.sandbox().setFaults({ api_error_rate: 1 })
+      const outage = await start().finally(() => env.sandbox().resetFaults())
+      expect(outage.status).toBe(400)
+      expect(outage.data.message).toBe("The crypto payment service is not answering right now. Please try again in a moment.")
+
+      const errors = jest.spyOn(getContainer().resolve(ContainerRegistrationKeys.LOGGER), "error")
+      env.sandbox().settings.payoutWalletConfigured = false
+      const wallet = await start().finally(() => (env.sandbox().settings.payoutWalletConfigured = true))
+      const logged = errors.mock.calls.map(([message]) => String(message))
+      errors.mockRestore()
+      expect(wallet.status).toBe(400)
+      expect(wallet.data.message).toBe("Paying with crypto is not available right now. Please choose another payment method, or try again later.")
+      expect(JSON.stringify(wallet.data)).not.toMatch(/wallet/i)
+      expect(logged).toContainEqual(expect.stringContaining("payout (settlement) wallet is not configured"))
+    })
+
     it("answers 200 only after the order exists, and marks a repeat as duplicate", async () => {
       const { cartId, session, invoiceId } = await cartWithSession()
       await payWithWebhooksLost(invoiceId)

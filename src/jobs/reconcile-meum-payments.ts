@@ -10,6 +10,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { getMeumProvider } from "../lib/provider-registry"
 import type { ReconcileOptions } from "../lib/reconcile/reconcile-meum-session"
 import { reconcileMeumSessionWorkflow } from "../workflows/reconcile-meum-session"
+import { cancelAbandonedInvoices, type AbandonedSweepOptions } from "../lib/reconcile/cancel-abandoned-invoices"
 
 const positive = (value: string | undefined, fallback: number) => {
   const parsed = Number(value)
@@ -22,6 +23,12 @@ export interface ReconcileRunSummary {
   updated: number
   failed: number
   ordersCanceled: number
+  /** Open invoices of deleted sessions cancelled at Meum (a cart edit during a Meum outage). */
+  abandonedCancelled: number
+}
+
+export interface ReconcileRunOptions extends ReconcileOptions {
+  abandoned?: AbandonedSweepOptions
 }
 
 export default async function reconcileMeumPayments(container: MedusaContainer): Promise<void> {
@@ -29,9 +36,10 @@ export default async function reconcileMeumPayments(container: MedusaContainer):
   await runMeumReconcile(container)
 }
 
-export async function runMeumReconcile(container: MedusaContainer, options: ReconcileOptions = {}): Promise<ReconcileRunSummary> {
-  const summary: ReconcileRunSummary = { checked: 0, captured: 0, updated: 0, failed: 0, ordersCanceled: 0 }
-  if (!getMeumProvider()) return summary
+export async function runMeumReconcile(container: MedusaContainer, options: ReconcileRunOptions = {}): Promise<ReconcileRunSummary> {
+  const summary: ReconcileRunSummary = { checked: 0, captured: 0, updated: 0, failed: 0, ordersCanceled: 0, abandonedCancelled: 0 }
+  const registered = getMeumProvider()
+  if (!registered) return summary
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const payment = container.resolve(Modules.PAYMENT)
   const batchSize = positive(process.env.MEUM_RECONCILE_BATCH_SIZE, 100)
@@ -59,7 +67,13 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
       logger.warn(`Meum reconcile of ${session.id} failed, will retry next run: ${(error as Error).message}`)
     }
   }
-  if (summary.captured || summary.updated || summary.failed || summary.ordersCanceled) {
+  try {
+    summary.abandonedCancelled = (await cancelAbandonedInvoices(container, registered.client, options.abandoned)).cancelled.length
+  } catch (error) {
+    summary.failed++
+    logger.warn(`Meum: the sweep of abandoned open invoices failed, will retry next run: ${(error as Error).message}`)
+  }
+  if (summary.captured || summary.updated || summary.failed || summary.ordersCanceled || summary.abandonedCancelled) {
     logger.info(`Meum reconcile: ${JSON.stringify(summary)}`)
   }
   return summary

@@ -10,6 +10,7 @@ import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusaj
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { CART_REFERENCE_FIELD, signCartReference, type CartReference } from "../../lib/cart-reference"
 import { getMeumProvider, isMeumProviderId } from "../../lib/provider-registry"
+import { SHOPPER_MESSAGES } from "../../providers/meum/medusa-errors"
 
 type Body = { provider_id?: unknown; data?: unknown }
 
@@ -20,7 +21,8 @@ export async function resolveCartReference(req: MedusaRequest, _res: MedusaRespo
     const provider = getMeumProvider()
     if (!provider) {
       // validateOptions registers it at boot, so this means a broken install: fail closed.
-      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "The Meum payment provider is not configured")
+      req.scope.resolve(ContainerRegistrationKeys.LOGGER).error("Meum: a Meum payment session was requested but no Meum provider is registered (check medusa-config)")
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, SHOPPER_MESSAGES.unavailable)
     }
 
     const sent = (body.data && typeof body.data === "object" && !Array.isArray(body.data) ? body.data : {}) as Record<string, unknown>

@@ -7,18 +7,23 @@
  * attempt still holds the cart lock, and the retries fail on that lock — load feeding on itself
  * (measured: 100 concurrent deliveries, every first attempt timed out). So:
  *  - at most `concurrency` tasks run at once; the rest wait in arrival order;
- *  - per session, a task that has not started yet absorbs later requests for the same session
- *    (it will read the invoice fresh when it starts), and at most one more waits behind a running one
- *    (a later event may carry a newer state). Duplicates never queue twice.
+ *  - tasks of one key (a cart) never overlap;
+ *  - a task that has not started yet absorbs later requests for the same key *and the same work*
+ *    (`coalesceKey`, the invoice: it will read that invoice fresh when it starts). Work about
+ *    another invoice of the same cart is never absorbed: it queues behind (a paid delivery of an
+ *    older session's invoice must not be answered by a task that only looks at the new one).
  * Pure: no Medusa import.
  */
 interface Entry<T> {
   key: string
+  coalesceKey: string
   task: () => Promise<T>
   promise: Promise<T>
   resolve: (value: T) => void
   reject: (error: unknown) => void
 }
+
+const waitingKey = (key: string, coalesceKey: string) => `${key}\0${coalesceKey}`
 
 export class SessionWorkQueue<T> {
   private readonly waiting: Entry<T>[] = []
@@ -31,9 +36,9 @@ export class SessionWorkQueue<T> {
     if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError("concurrency must be a positive integer")
   }
 
-  /** Runs `task` for `key` (or joins the not-yet-started task already queued for it). */
-  run(key: string, task: () => Promise<T>): Promise<T> {
-    const queued = this.waitingByKey.get(key)
+  /** Runs `task` for `key` (or joins the not-yet-started task already queued for the same key and work). */
+  run(key: string, task: () => Promise<T>, coalesceKey: string = key): Promise<T> {
+    const queued = this.waitingByKey.get(waitingKey(key, coalesceKey))
     if (queued) return queued.promise
     let resolve!: (value: T) => void
     let reject!: (error: unknown) => void
@@ -41,9 +46,9 @@ export class SessionWorkQueue<T> {
       resolve = res
       reject = rej
     })
-    const entry: Entry<T> = { key, task, promise, resolve, reject }
+    const entry: Entry<T> = { key, coalesceKey, task, promise, resolve, reject }
     this.waiting.push(entry)
-    this.waitingByKey.set(key, entry)
+    this.waitingByKey.set(waitingKey(key, coalesceKey), entry)
     this.pump()
     return promise
   }
@@ -64,7 +69,7 @@ export class SessionWorkQueue<T> {
       const index = this.waiting.findIndex((entry) => !this.runningKeys.has(entry.key))
       if (index === -1) return
       const [entry] = this.waiting.splice(index, 1)
-      this.waitingByKey.delete(entry.key)
+      this.waitingByKey.delete(waitingKey(entry.key, entry.coalesceKey))
       this.runningKeys.add(entry.key)
       this.running++
       Promise.resolve()

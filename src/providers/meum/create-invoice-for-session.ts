@@ -10,14 +10,13 @@
  * - a create that may have reached Meum (timeout, 5xx) is never sent again blindly: it is
  *   recovered by listing invoices by that external_order_id, or reported.
  */
-import { MedusaError } from "@medusajs/framework/utils"
 import type { Logger } from "@medusajs/framework/types"
 import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
 import { externalOrderIdCandidates } from "../../lib/meum/external-order-id"
 import { isOpenInvoiceStatus, type CreateInvoiceInput, type Invoice } from "../../lib/meum/schemas"
 import { isUsableForSession, metadataSessionId, type AskedFor } from "./invoice-checks"
-import { toMedusaError } from "./medusa-errors"
+import { SHOPPER_MESSAGES, shopperError, toMedusaError } from "./medusa-errors"
 
 export interface InvoiceReference {
   /** The order reference: the cart id (or the session id when no cart is known). */
@@ -34,9 +33,9 @@ export async function createInvoiceForSession(
   ref: InvoiceReference
 ): Promise<{ invoice: Invoice; externalOrderId: string }> {
   for (const externalOrderId of externalOrderIdCandidates(ref.reference, asked.sessionId, ref.previousExternalOrderId)) {
-    const answered = await createOrRecover(client, { ...input, external_order_id: externalOrderId }, asked)
+    const answered = await createOrRecover(client, { ...input, external_order_id: externalOrderId }, asked, logger)
     const invoice = answered.metadata ? answered : await client.getInvoice(answered.id).catch((e) => {
-      throw toMedusaError(e, "reading the new Meum invoice")
+      throw toMedusaError(e, "reading the new Meum invoice", logger)
     })
     if (isUsableForSession(invoice, asked)) return { invoice, externalOrderId }
 
@@ -47,7 +46,7 @@ export async function createInvoiceForSession(
       // or the amount changed. It is stale: it must not stay payable.
       logger.info(`Meum: cancelling open invoice ${invoice.id} of a superseded session (external_order_id ${externalOrderId})`)
       await client.cancelInvoice(invoice.id).catch((e) => {
-        throw toMedusaError(e, "cancelling a superseded Meum invoice")
+        throw toMedusaError(e, "cancelling a superseded Meum invoice", logger)
       })
     } else {
       logger.info(
@@ -55,13 +54,11 @@ export async function createInvoiceForSession(
       )
     }
   }
-  throw new MedusaError(
-    MedusaError.Types.UNEXPECTED_STATE,
-    "Meum returned an invoice that does not match this payment (amount, currency or session): it was not used. Please try again."
-  )
+  logger.error(`Meum kept answering creates for order reference ${ref.reference} with invoices this session cannot use (amount, currency, session or status): none was used`)
+  throw shopperError(SHOPPER_MESSAGES.mismatch)
 }
 
-async function createOrRecover(client: MeumClient, input: CreateInvoiceInput, asked: Required<AskedFor>): Promise<Invoice> {
+async function createOrRecover(client: MeumClient, input: CreateInvoiceInput, asked: Required<AskedFor>, logger: Logger): Promise<Invoice> {
   const externalOrderId = input.external_order_id!
   try {
     return await client.createInvoice(input)
@@ -72,17 +69,16 @@ async function createOrRecover(client: MeumClient, input: CreateInvoiceInput, as
       const existing = await invoicesOf(client, externalOrderId).catch(() => [] as Invoice[])
       const found = existing.find((invoice) => metadataSessionId(invoice) === asked.sessionId) ?? existing[0]
       if (found) return found
-      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "Meum refused the invoice as a duplicate and it could not be found: please try again in a moment.")
+      logger.warn(`Meum answered 409 to the create for external_order_id ${externalOrderId} and lists no invoice for it yet`)
+      throw shopperError(SHOPPER_MESSAGES.outage)
     }
     if (!(error instanceof MeumApiError) || error.kind !== "ambiguous") {
-      throw toMedusaError(error, "creating the Meum invoice")
+      throw toMedusaError(error, "creating the Meum invoice", logger)
     }
     const recovered = await findSessionInvoice(client, externalOrderId, asked.sessionId).catch(() => undefined)
     if (recovered) return recovered
-    throw new MedusaError(
-      MedusaError.Types.UNEXPECTED_STATE,
-      "Meum did not confirm the invoice in time and it could not be found yet: please try again in a moment."
-    )
+    logger.warn(`Meum did not confirm the create for external_order_id ${externalOrderId} in time and it cannot be found yet`)
+    throw shopperError(SHOPPER_MESSAGES.outage)
   }
 }
 

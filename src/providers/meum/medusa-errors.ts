@@ -1,39 +1,62 @@
 /**
- * Meum failures → MedusaErrors with messages a shopper or operator can act on. A plain Error
- * would reach the store API as a 500 with the message hidden (medusa-contract.md §9.15).
+ * Meum failures → MedusaErrors a shopper can act on, with the operator's details in the log.
+ *
+ * Medusa's error handler answers UNEXPECTED_STATE (and any plain Error) with a 500 "An unknown
+ * error occurred", so a shopper would never read our message: shopper-facing failures use types
+ * Medusa shows (NOT_ALLOWED / INVALID_DATA → 400, NOT_FOUND → 404). What only the merchant can fix
+ * (the API key, its scopes, the payout wallet, a request Meum refused) is never told to the shopper:
+ * it goes to the log, where the operator looks.
  */
 import { MedusaError } from "@medusajs/framework/utils"
 import { MeumApiError } from "../../lib/meum/errors"
 import { InvalidAmountError } from "../../lib/meum/money"
 
-export function toMedusaError(error: unknown, doing: string): MedusaError {
+export interface OperatorLog {
+  error(message: string): unknown
+  warn(message: string): unknown
+}
+
+export const SHOPPER_MESSAGES = {
+  unavailable: "Paying with crypto is not available right now. Please choose another payment method, or try again later.",
+  outage: "The crypto payment service is not answering right now. Please try again in a moment.",
+  rateLimited: "There are too many payment attempts right now. Please try again in a minute.",
+  gone: "This crypto payment no longer exists. Please start the payment again.",
+  mismatch: "The crypto payment could not be prepared for this cart. Please try again.",
+} as const
+
+/** A failure the shopper can do something about: retry, or pay another way. */
+export const shopperError = (message: string) => new MedusaError(MedusaError.Types.NOT_ALLOWED, message)
+
+export function toMedusaError(error: unknown, doing: string, log: OperatorLog): MedusaError {
   if (error instanceof MedusaError) return error
   if (error instanceof InvalidAmountError) {
     return new MedusaError(MedusaError.Types.INVALID_DATA, `Meum: ${error.message}`)
   }
   if (error instanceof MeumApiError) {
     if (error.code === "payout_wallet_not_configured") {
-      return new MedusaError(
-        MedusaError.Types.NOT_ALLOWED,
-        "Meum cannot take payments yet: the store's payout (settlement) wallet is not configured in Meum's Merchant Admin."
-      )
+      log.error(`Meum cannot take payments: the store's payout (settlement) wallet is not configured in Meum's Merchant Admin (while ${doing})`)
+      return shopperError(SHOPPER_MESSAGES.unavailable)
     }
     if (error.status === 401 || error.status === 403) {
-      return new MedusaError(
-        MedusaError.Types.UNEXPECTED_STATE,
-        `Meum refused the store's API key while ${doing} (HTTP ${error.status}${error.code ? `, ${error.code}` : ""}): check the Meum provider's apiKey and its scopes.`
+      log.error(
+        `Meum refused the store's API key while ${doing} (HTTP ${error.status}${error.code ? `, ${error.code}` : ""}): check the Meum provider's apiKey and its scopes`
       )
+      return shopperError(SHOPPER_MESSAGES.unavailable)
     }
     if (error.status === 429) {
-      return new MedusaError(MedusaError.Types.NOT_ALLOWED, `Meum is rate limiting requests while ${doing}: try again in a minute.`)
+      log.warn(`Meum is rate limiting requests while ${doing}`)
+      return shopperError(SHOPPER_MESSAGES.rateLimited)
     }
     if (error.kind === "ambiguous" || error.kind === "retryable" || (error.status ?? 0) >= 500) {
-      return new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `Meum is unreachable or failing while ${doing}: please try again.`)
+      log.warn(`Meum is unreachable or failing while ${doing}: ${error.message}`)
+      return shopperError(SHOPPER_MESSAGES.outage)
     }
     if (error.status === 404) {
-      return new MedusaError(MedusaError.Types.NOT_FOUND, `Meum does not know this invoice (${doing}).`)
+      return new MedusaError(MedusaError.Types.NOT_FOUND, SHOPPER_MESSAGES.gone)
     }
-    return new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `Meum rejected the request while ${doing}: ${error.message}`)
+    log.error(`Meum rejected the request while ${doing}: ${error.message}`)
+    return shopperError(SHOPPER_MESSAGES.unavailable)
   }
-  return new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `Unexpected failure while ${doing}.`)
+  log.error(`Unexpected failure while ${doing}: ${(error as Error)?.message ?? String(error)}`)
+  return shopperError(SHOPPER_MESSAGES.unavailable)
 }

@@ -40,7 +40,7 @@ import { isSealedAcceptance } from "../../lib/underpaid-decision-seal"
 import { logUnknownStatusOnce } from "../../lib/meum/unknown-status-log"
 import { createInvoiceForSession } from "./create-invoice-for-session"
 import { isPaidAsAsked, type AskedFor } from "./invoice-checks"
-import { toMedusaError } from "./medusa-errors"
+import { toMedusaError, type OperatorLog } from "./medusa-errors"
 import { parseMeumProviderOptions, type MeumProviderOptions } from "./options"
 import { resolveReturnUrl } from "./return-url"
 import { publicInvoiceFacts, readStoredSessionData, type StoredSessionData } from "./session-data"
@@ -51,11 +51,11 @@ type Data = Record<string, unknown>
 export const MEUM_CURRENCY = "USD"
 
 /** Medusa amount → Meum decimal string, or an INVALID_DATA MedusaError naming the problem. */
-function meumAmountOf(amount: unknown, currency: string): string {
+function meumAmountOf(amount: unknown, currency: string, log: OperatorLog): string {
   try {
     return toMeumAmount(amount, currency)
   } catch (error) {
-    throw toMedusaError(error, "preparing the invoice amount")
+    throw toMedusaError(error, "preparing the invoice amount", log)
   }
 }
 
@@ -96,7 +96,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
 
   /** Runs at boot: validates, and shares the configuration with the plugin's routes/jobs. */
   static override validateOptions(options: Record<string, unknown>): void {
-    registerMeumProvider(parseMeumProviderOptions(options))
+    registerMeumProvider(parseMeumProviderOptions(options), { atBoot: true })
   }
 
   constructor(container: Record<string, unknown>, options: Record<string, unknown>) {
@@ -118,7 +118,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "Meum: the payment session id is missing")
     }
     const currency = requireUsd(input.currency_code)
-    const amount = meumAmountOf(input.amount, currency)
+    const amount = meumAmountOf(input.amount, currency, this.logger_)
 
     const reference = verifyCartReference(data[CART_REFERENCE_FIELD], this.options_.apiKey)
     if (!reference) {
@@ -203,16 +203,29 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     return this.cancelInvoiceOf(input.data)
   }
 
-  /** Medusa deletes sessions whenever the cart changes: the invoice must stop being payable. */
+  /**
+   * Medusa deletes sessions whenever the cart changes: the invoice must stop being payable. A Meum
+   * outage must not stop the shopper from editing their cart, so a failed cancel is logged and the
+   * reconcile job cancels the invoice once Meum answers (cancel-abandoned-invoices.ts); until
+   * then a payment of it is never captured for the changed cart (its amount no longer matches).
+   */
   async deletePayment(input: DeletePaymentInput): Promise<DeletePaymentOutput> {
-    return this.cancelInvoiceOf(input.data)
+    try {
+      return await this.cancelInvoiceOf(input.data)
+    } catch (error) {
+      const stored = readStoredSessionData(input.data)
+      this.logger_.warn(
+        `Meum invoice ${stored?.invoice_id ?? "?"} of a deleted payment session could not be cancelled now (${(error as Error).message}): the reconcile job will cancel it`
+      )
+      return { data: input.data ?? {} }
+    }
   }
 
   async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
     const data = (input.data ?? {}) as Data
     const stored = readStoredSessionData(data)
     const currency = requireUsd(input.currency_code)
-    const amount = meumAmountOf(input.amount, currency)
+    const amount = meumAmountOf(input.amount, currency, this.logger_)
     if (!stored) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "Meum: this payment session has no invoice to update")
     }
@@ -285,7 +298,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     try {
       return await this.client_.getInvoice(id)
     } catch (error) {
-      throw toMedusaError(error, doing)
+      throw toMedusaError(error, doing, this.logger_)
     }
   }
 
@@ -348,12 +361,12 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
       return { data: this.withFacts(data, invoice, stored) }
     } catch (error) {
       if (error instanceof MeumApiError && error.status === 404) return { data: data ?? {} }
-      if (!(error instanceof MeumApiError) || error.kind !== "final") throw toMedusaError(error, "cancelling the Meum invoice")
+      if (!(error instanceof MeumApiError) || error.kind !== "final") throw toMedusaError(error, "cancelling the Meum invoice", this.logger_)
     }
     // Meum refused the cancel: the invoice is already terminal. Paid is never cancelled.
     const invoice = await this.fetchInvoice(stored.invoice_id, "reading the Meum invoice")
     if (isOpenInvoiceStatus(invoice.status)) {
-      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `Meum refused to cancel open invoice ${invoice.id}`)
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Meum refused to cancel open invoice ${invoice.id}: cancel it in Meum's Merchant Admin`)
     }
     if (invoice.status === "paid") {
       this.logger_.warn(`Meum invoice ${invoice.id} is already paid: it was not cancelled`)

@@ -15,6 +15,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { getMeumProvider } from "../../../lib/provider-registry"
 import type { ReconcileOutcome } from "../../../lib/reconcile/reconcile-meum-session"
 import { settleWithin, STILL_RUNNING, webhookWorkQueue } from "../../../lib/reconcile/webhook-work-queue"
+import { cartIdOfInvoice } from "../../../lib/reconcile/adopt-orphaned-invoice"
 import { verifyAndFetchInvoice } from "../../../providers/meum/webhook-action"
 import { reconcileMeumSessionWorkflow } from "../../../workflows/reconcile-meum-session"
 
@@ -48,13 +49,19 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
     const queue = webhookWorkQueue<ReconcileOutcome>(registered.options.webhookConcurrency)
     // Serialised per cart, not per session: after a failed completion Medusa replaces the session,
     // and the old invoice's retry (adoption) and the new invoice's events must not interleave.
-    const cartId = verified.event.invoice.metadata?.medusa_cart_id
-    const work = queue.run(typeof cartId === "string" ? cartId : sessionId, async () => {
-      const { result } = await reconcileMeumSessionWorkflow(req.scope).run({
-        input: { session_id: sessionId, invoice_id: verified.event.invoice.id },
-      })
-      return result
-    })
+    // Coalesced per invoice only: another invoice's delivery for the same cart queues behind.
+    const cartId = cartIdOfInvoice(verified.event.invoice)
+    const invoiceId = verified.event.invoice.id
+    const work = queue.run(
+      cartId ?? sessionId,
+      async () => {
+        const { result } = await reconcileMeumSessionWorkflow(req.scope).run({
+          input: { session_id: sessionId, invoice_id: invoiceId },
+        })
+        return result
+      },
+      invoiceId
+    )
     const result = await settleWithin(work, registered.options.webhookResponseBudgetMs)
     if (result === STILL_RUNNING) {
       work.catch((error: Error) =>

@@ -57,6 +57,20 @@ describe("SessionWorkQueue", () => {
     expect(second.started).not.toHaveBeenCalled()
   })
 
+  it("never absorbs another invoice's work for the same cart into a waiting task (ledger issue, defect 3)", async () => {
+    const queue = new SessionWorkQueue<string>(1)
+    const running = gate("running")
+    void queue.run("cart_1", running.task, "inv_new")
+    const waitingNew = queue.run("cart_1", async () => "checked inv_new", "inv_new")
+    const paidOld = queue.run("cart_1", async () => "checked inv_old", "inv_old")
+    const repeatNew = queue.run("cart_1", async () => "never runs", "inv_new")
+    expect(queue.stats()).toEqual({ running: 1, waiting: 2 })
+    running.open()
+    await expect(waitingNew).resolves.toBe("checked inv_new")
+    await expect(repeatNew).resolves.toBe("checked inv_new")
+    await expect(paidOld).resolves.toBe("checked inv_old")
+  })
+
   it("rejects only the failing task and keeps going", async () => {
     const queue = new SessionWorkQueue<string>(1)
     const failing = queue.run("bad", async () => {

@@ -158,14 +158,17 @@ describe("initiatePayment", () => {
     const p = provider({ timeoutMs: 150 })
     sandbox.setFaults({ api_hang_rate: 1 })
     const failure = remember(initiate(p, "payses_H", "cart_H", 41))
-    await expect(failure).rejects.toMatchObject({ type: "unexpected_state" })
+    await expect(failure).rejects.toMatchObject({ type: "not_allowed", message: expect.stringContaining("try again") })
     sandbox.resetFaults()
     expect(sandbox.listInvoices()).toHaveLength(0)
   }, 30_000)
 
-  it("tells the operator when the payout wallet is not configured at Meum", async () => {
+  it("tells the operator (in the log), not the shopper, when the payout wallet is not configured at Meum", async () => {
     sandbox.settings.payoutWalletConfigured = false
-    await expect(remember(initiate(provider()))).rejects.toThrow("payout (settlement) wallet is not configured")
+    const failure = await remember(initiate(provider())).catch((error: Error) => error)
+    expect(failure).toMatchObject({ type: "not_allowed", message: expect.stringContaining("choose another payment method") })
+    expect((failure as Error).message).not.toMatch(/wallet/i)
+    expect(logs).toContainEqual(expect.stringMatching(/^error .*payout \(settlement\) wallet is not configured/))
   })
 })
 
@@ -237,7 +240,7 @@ describe("authorizePayment", () => {
     const p = provider()
     const { data } = await initiate(p)
     sandbox.setFaults({ api_error_rate: 1 })
-    await expect(remember(p.authorizePayment({ data }))).rejects.toMatchObject({ type: "unexpected_state", message: expect.stringContaining("try again") })
+    await expect(remember(p.authorizePayment({ data }))).rejects.toMatchObject({ type: "not_allowed", message: expect.stringContaining("try again") })
   })
 })
 
