@@ -31,6 +31,7 @@ const meumProviderOptions = {
   timeoutMs: env("MEUM_TIMEOUT_MS"),
   webhookConcurrency: env("MEUM_WEBHOOK_CONCURRENCY"),
   webhookResponseBudgetMs: env("MEUM_WEBHOOK_RESPONSE_BUDGET_MS"),
+  refunds: env("MEUM_REFUNDS"),
 }
 
 module.exports = defineConfig({
@@ -48,6 +49,8 @@ module.exports = defineConfig({
     disable: process.env.MEDUSA_ADMIN_DISABLED === "true",
   },
   modules: [
+    // The plugin's ledger (a merchant's store gets it from the plugin entry automatically).
+    { resolve: "./src/modules/meum-ledger" },
     {
       resolve: "@medusajs/medusa/payment",
       options: {

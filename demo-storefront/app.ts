@@ -40,6 +40,10 @@ async function main() {
     byId("detail").dataset.orderId = outcome.order.id
   } else if (outcome.kind === "pending") {
     byId("detail").textContent = "Still waiting for Meum's confirmation: this page will not update by itself, reload it in a minute."
+  } else if (outcome.kind === "underpaid" || outcome.kind === "under_review") {
+    // The payment is kept for the merchant: starting again would not help the shopper.
+    byId("heading").textContent = "Payment received, under review"
+    byId("detail").textContent = outcome.message
   } else {
     byId("heading").textContent = "Payment not completed"
     byId("detail").textContent = `Please start again (${outcome.reason}).`

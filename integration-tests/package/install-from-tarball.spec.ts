@@ -20,7 +20,7 @@ const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 }
 
 it("installs from the packed tarball into a new Medusa app and registers pp_meum_meum", async () => {
-  if (!fs.existsSync(path.join(root, ".medusa/server/src/providers/meum/index.js"))) run("npm", ["run", "build"], root)
+  if (!fs.existsSync(path.join(root, ".medusa/server/src/modules/meum-ledger/index.js"))) run("npm", ["run", "build"], root)
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "meum-store-"))
   const tarball = path.join(work, run("npm", ["pack", "--pack-destination", work, "--silent"], root).trim().split("\n").pop()!)
   const app = path.join(work, "store")
@@ -62,6 +62,9 @@ module.exports = defineConfig({
 export default async function ({ container }: any) {
   const providers = await container.resolve(Modules.PAYMENT).listPaymentProviders({})
   console.log("PROVIDERS=" + JSON.stringify(providers.map((p: any) => p.id)))
+  // The plugin's ledger module: registered by the plugins entry, its tables made by db:migrate.
+  const ledger = container.resolve("meumLedger")
+  console.log("LEDGER=" + JSON.stringify({ invoices: (await ledger.listMeumInvoices({})).length, deliveries: (await ledger.listMeumWebhookEvents({})).length }))
 }
 `
   )
@@ -86,6 +89,7 @@ export default async function ({ container }: any) {
   const output = run(medusa, ["exec", "./src/list-providers.ts"], app, env)
   const providers = JSON.parse(/PROVIDERS=(.*)/.exec(output)![1])
   expect(providers).toEqual(expect.arrayContaining(["pp_meum_meum", "pp_system_default"]))
+  expect(JSON.parse(/LEDGER=(.*)/.exec(output)![1])).toEqual({ invoices: 0, deliveries: 0 })
   // The plugin's own routes came with it.
   expect(fs.existsSync(path.join(app, "node_modules/medusa-payment-meum/.medusa/server/src/api/hooks/meum/route.js"))).toBe(true)
   execFileSync("rm", ["-rf", work])

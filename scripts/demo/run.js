@@ -87,9 +87,20 @@ async function main() {
   }
 
   const medusaVersion = require("@medusajs/medusa/package.json").version
-  const marker = path.join(demoDir, `migrated-${medusaVersion}`)
+  // The plugin's own migrations (its ledger module) count too: a demo database made by an earlier
+  // release is migrated again when the plugin ships a new migration.
+  const pluginMigrations = fs
+    .readdirSync(path.join(root, "src", "modules"), { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) => {
+      const dir = path.join(root, "src", "modules", entry.name, "migrations")
+      return fs.existsSync(dir) ? fs.readdirSync(dir).filter((name) => /^Migration.*\.ts$/.test(name)) : []
+    })
+    .sort()
+  const fingerprint = require("node:crypto").createHash("sha256").update(pluginMigrations.join("\n")).digest("hex").slice(0, 12)
+  const marker = path.join(demoDir, `migrated-${medusaVersion}-${fingerprint}`)
   if (!fs.existsSync(marker)) {
-    log("running migrations (first run only)…")
+    log("running migrations (first run, or new migrations)…")
     run(["db:migrate"], env)
     fs.writeFileSync(marker, new Date().toISOString())
   }

@@ -7,7 +7,8 @@
  */
 import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { reconcileMeumSession, type ReconcileOutcome } from "../lib/reconcile/reconcile-meum-session"
+import type { ReconcileOutcome } from "../lib/reconcile/reconcile-meum-session"
+import { reconcileAndRecord } from "../lib/ledger/reconcile-and-record"
 
 export interface ReconcileMeumSessionInput {
   session_id: string
@@ -15,14 +16,17 @@ export interface ReconcileMeumSessionInput {
   invoice_id?: string
   /** Epoch ms to judge the order-first grace period against (defaults to now). */
   now?: number
+  /** Admin "Re-check now": act even on an invoice the ledger handed to the merchant. */
+  force?: boolean
 }
 
 export const reconcileMeumSessionStep = createStep(
   "reconcile-meum-session",
   async (input: ReconcileMeumSessionInput, { container }) => {
-    const result = await reconcileMeumSession(container as unknown as MedusaContainer, input.session_id, {
+    const result = await reconcileAndRecord(container as unknown as MedusaContainer, input.session_id, {
       now: input.now === undefined ? undefined : () => input.now!,
       invoiceId: input.invoice_id,
+      force: input.force,
     })
     return new StepResponse<ReconcileOutcome>(result)
   }

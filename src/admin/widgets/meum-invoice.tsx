@@ -7,6 +7,7 @@ type MeumSession = {
   session_id: string
   session_status: string
   invoice: Record<string, string | null | undefined>
+  ledger?: { state: string; attention_reason: string | null; attempts: number; decision: string | null }
 }
 
 type Props = { data: { id: string } }
@@ -80,6 +81,12 @@ const MeumInvoiceWidget = ({ data }: Props) => {
                 <Badge color="orange">Meum says: {String(session.invoice.reported_status ?? "no status")}</Badge>
               )}
               <Text size="small">session {session.session_status}</Text>
+              {session.ledger && (
+                <Badge color={session.ledger.state === "needs_attention" ? "red" : "grey"}>
+                  ledger: {session.ledger.state}
+                  {session.ledger.attention_reason ? ` (${session.ledger.attention_reason})` : ""}
+                </Badge>
+              )}
               {session.invoice.flag && <Badge color="red">{session.invoice.flag}</Badge>}
             </div>
             <Row label="Invoice" value={session.invoice.id} />

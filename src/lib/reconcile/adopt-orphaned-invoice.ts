@@ -17,7 +17,7 @@
  * (so the shopper cannot pay twice) and its data then points at the paid invoice.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
 import type { MeumClient } from "../meum/client"
 import { MeumApiError } from "../meum/errors"
 import { meumAmountsEqual } from "../meum/money"
@@ -146,6 +146,29 @@ export async function retireDuplicatePaymentRecords(
   const duplicates = payments.filter(
     (record) => record.payment_session_id !== keepSessionId && !record.canceled_at && record.data?.invoice_id === invoiceId
   )
-  for (const record of duplicates) await payment.cancelPayment(record.id)
+  for (const record of duplicates) {
+    await payment.cancelPayment(record.id)
+    // Its Capture row too: Medusa sums the captures of every payment of the collection, cancelled
+    // ones included, so it would count the same money twice (captured_amount = 2 × paid).
+    const captures = (await payment.listCaptures({ payment_id: record.id })) as Array<{ id: string }>
+    if (captures.length) await payment.deleteCaptures(captures.map((capture) => capture.id))
+  }
+  if (duplicates.length) await recomputeCapturedAmount(container, paymentCollectionId)
   return duplicates.map((record) => record.id)
+}
+
+/** captured_amount = the captures of the collection's live payments (Medusa recomputes it only on its own operations). */
+async function recomputeCapturedAmount(container: MedusaContainer, paymentCollectionId: string): Promise<void> {
+  const payment = container.resolve(Modules.PAYMENT)
+  const payments = (await payment.listPayments({ payment_collection_id: paymentCollectionId } as never, { relations: ["captures"] })) as Array<{
+    canceled_at?: Date | string | null
+    captures?: Array<{ amount: unknown }>
+  }>
+  let captured = MathBN.convert(0)
+  for (const record of payments) {
+    if (record.canceled_at) continue
+    for (const capture of record.captures ?? []) captured = MathBN.add(captured, capture.amount as number)
+  }
+  // The payment module's update takes the computed fields too (its DTO type lists fewer).
+  await payment.updatePaymentCollections(paymentCollectionId, { captured_amount: captured } as never)
 }

@@ -2,6 +2,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { isMeumProviderId } from "../provider-registry"
+import { ledgerOf } from "../ledger/ledger"
 
 export interface MeumSessionView {
   session_id: string
@@ -26,6 +27,8 @@ export interface MeumSessionView {
     shortfall?: unknown
     last_checked_at?: unknown
   }
+  /** What the plugin's ledger knows about this invoice (the source of truth). */
+  ledger?: { state: string; attention_reason: string | null; attempts: number; decision: string | null; decided_by: string | null; decided_at: unknown; last_error: string | null }
 }
 
 const VISIBLE = ["invoice_id", "status", "reported_status", "amount", "currency", "paid_amount", "output_asset", "transaction_hash", "checkout_url", "expires_at", "paid_at", "meum_flag", "meum_underpaid_decision", "meum_shortfall", "last_checked_at"] as const
@@ -47,10 +50,15 @@ export async function meumSessionsOfOrder(container: MedusaContainer, orderId: s
   })
   const order = data[0] as any
   if (!order) return []
-  const sessions = (order.payment_collections ?? []).flatMap((collection: any) => collection?.payment_sessions ?? [])
-  return sessions
+  const sessions = (order.payment_collections ?? [])
+    .flatMap((collection: any) => collection?.payment_sessions ?? [])
     .filter((session: any) => isMeumProviderId(session.provider_id))
+  const invoiceIds = sessions.map((session: any) => session.data?.invoice_id).filter((id: unknown): id is string => typeof id === "string")
+  const ledgerRows = invoiceIds.length ? ((await ledgerOf(container).listMeumInvoices({ invoice_id: invoiceIds })) as any[]) : []
+  const ledgerOfInvoice = new Map(ledgerRows.map((row) => [row.invoice_id, row]))
+  return sessions
     .map((session: any) => {
+      const row = ledgerOfInvoice.get(session.data?.invoice_id)
       const stored = (session.data ?? {}) as Record<string, unknown>
       const picked = Object.fromEntries(VISIBLE.map((key) => [key, stored[key]]))
       return {
@@ -75,6 +83,19 @@ export async function meumSessionsOfOrder(container: MedusaContainer, orderId: s
           shortfall: picked.meum_shortfall,
           last_checked_at: picked.last_checked_at,
         },
+        ...(row
+          ? {
+              ledger: {
+                state: row.state,
+                attention_reason: row.attention_reason,
+                attempts: row.attempts,
+                decision: row.decision,
+                decided_by: row.decided_by,
+                decided_at: row.decided_at,
+                last_error: row.last_error,
+              },
+            }
+          : {}),
       }
     })
 }

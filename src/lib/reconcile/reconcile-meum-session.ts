@@ -43,6 +43,13 @@ export interface ReconcileOptions {
    * paid, the cart's current session may adopt it (see adopt-orphaned-invoice.ts).
    */
   invoiceId?: string
+  /** Told about every invoice this run acts on (the last one is the run's subject), with its session's provider. */
+  onInvoice?: (invoice: Invoice, providerId?: string) => void
+  /**
+   * Asked before a paid invoice is processed or adopted: a reason not to (the ledger handed it to
+   * the merchant), or undefined to go on.
+   */
+  holdBack?: (invoiceId: string) => Promise<string | undefined>
 }
 
 /** Terminal, unpaid: an order-first order waiting on this invoice will never be paid. */
@@ -75,6 +82,9 @@ export async function reconcileMeumSession(
   const sessionInvoiceId = session ? readStoredSessionData(session.data)?.invoice_id : undefined
   if (reconcileOptions.invoiceId && reconcileOptions.invoiceId !== sessionInvoiceId) {
     const webhookInvoice = await registered.client.getInvoice(reconcileOptions.invoiceId)
+    reconcileOptions.onInvoice?.(webhookInvoice, session?.provider_id)
+    const held = await reconcileOptions.holdBack?.(webhookInvoice.id)
+    if (held) return { outcome: "skipped", reason: held }
     return reconcileOrphanedInvoice(container, webhookInvoice, sessionId, reconcileOptions)
   }
   if (!session) return { outcome: "skipped", reason: "no such payment session" }
@@ -83,6 +93,7 @@ export async function reconcileMeumSession(
   if (!stored) return { outcome: "skipped", reason: "the session has no invoice" }
 
   const invoice = await registered.client.getInvoice(stored.invoice_id)
+  reconcileOptions.onInvoice?.(invoice, session.provider_id)
   const mode = registered.options.orderFirst ? "order_first" : "pay_first"
   if (invoice.status === "unknown") {
     // Forward compatibility: a status Meum's docs do not list changes nothing here.
@@ -97,7 +108,8 @@ export async function reconcileMeumSession(
       if (error instanceof MeumApiError && error.isNotFound) return undefined
       throw error
     })
-    if (previous && isPaidAsAsked(previous, askedFromMetadata(previous))) {
+    const held = previous ? await reconcileOptions.holdBack?.(previous.id) : undefined
+    if (previous && !held && isPaidAsAsked(previous, askedFromMetadata(previous))) {
       return reconcileOrphanedInvoice(container, previous, metadataSessionId(previous) ?? session.id, reconcileOptions)
     }
   }
@@ -114,6 +126,8 @@ export async function reconcileMeumSession(
       return { outcome: "captured", duplicate: true, orderId: before.orderId }
     }
 
+    const held = await reconcileOptions.holdBack?.(invoice.id)
+    if (held) return { outcome: "skipped", reason: held }
     await processPaymentWorkflow(container).run({
       input: { action: "captured", data: { session_id: session.id, amount: session.amount as number } },
     })

@@ -71,6 +71,12 @@ export const meumProviderOptionsSchema = z.object({
    * 202 {queued: true} while the work goes on (0: always answer once queued).
    */
   webhookResponseBudgetMs: integerOption(5_000, 0, 60_000),
+  /**
+   * Meum has no merchant refund API. "refuse" (default): a refund in Medusa is refused with a
+   * message. "manual": the admin's refund is recorded in Medusa as money that moved outside
+   * (from the settlement wallet), with a note; nothing is sent to Meum.
+   */
+  refunds: z.preprocess(emptyToUndefined, z.enum(["refuse", "manual"]).default("refuse")),
 })
 
 export type MeumProviderOptions = z.infer<typeof meumProviderOptionsSchema>

@@ -192,11 +192,27 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     return { data: this.withFacts(input.data, invoice, stored) }
   }
 
-  async refundPayment(_input: RefundPaymentInput): Promise<RefundPaymentOutput> {
-    throw new MedusaError(
-      MedusaError.Types.NOT_ALLOWED,
-      "Meum has no merchant refund API: refund the shopper outside Medusa (e.g. from your settlement wallet), then record it in your books."
-    )
+  async refundPayment(input: RefundPaymentInput): Promise<RefundPaymentOutput> {
+    if (this.options_.refunds !== "manual") {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        "Meum has no merchant refund API: refund the shopper outside Medusa (e.g. from your settlement wallet), then record it in your books — or set the provider option refunds: \"manual\" to record such refunds here."
+      )
+    }
+    // refunds: "manual": the money moves outside Meum; Medusa records the refund, we note it.
+    const data = (input.data ?? {}) as Data
+    const stored = readStoredSessionData(data)
+    const currency = stored?.currency ?? "USD"
+    const amount = meumAmountOf(input.amount, currency, this.logger_)
+    const note = {
+      amount,
+      currency,
+      recorded_at: new Date().toISOString(),
+      note: "Recorded only: Meum has no refund API, the money was returned outside Meum (e.g. from the settlement wallet).",
+    }
+    const previous = Array.isArray(data.meum_manual_refunds) ? (data.meum_manual_refunds as unknown[]) : []
+    this.logger_.warn(`Meum invoice ${stored?.invoice_id ?? "?"}: a refund of ${amount} ${currency} was recorded in Medusa; nothing was sent to Meum — return the money to the shopper outside Meum`)
+    return { data: { ...data, meum_manual_refunds: [...previous, note] } }
   }
 
   async cancelPayment(input: CancelPaymentInput): Promise<CancelPaymentOutput> {
@@ -369,7 +385,9 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Meum refused to cancel open invoice ${invoice.id}: cancel it in Meum's Merchant Admin`)
     }
     if (invoice.status === "paid") {
-      this.logger_.warn(`Meum invoice ${invoice.id} is already paid: it was not cancelled`)
+      this.logger_.warn(
+        `Meum invoice ${invoice.id} is already paid (${invoice.paid_amount ?? stored.amount} ${stored.currency}): it was not cancelled and NOTHING was refunded — Meum has no refund API, return the money to the shopper outside Meum`
+      )
     }
     return { data: this.withFacts(data, invoice, stored) }
   }

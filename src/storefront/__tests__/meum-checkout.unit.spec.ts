@@ -54,6 +54,39 @@ describe("startMeumCheckout", () => {
   })
 })
 
+describe("startMeumCheckout on a revisit", () => {
+  const session = (overrides: Record<string, unknown> = {}) => ({
+    id: "payses_1",
+    provider_id: "pp_meum_meum",
+    status: "pending",
+    amount: 41,
+    data: { checkout_url: "http://meum/pay/inv_1", invoice_id: "inv_1", status: "awaiting_payment", expires_at: null },
+    ...overrides,
+  })
+  const created: Answer = {
+    status: 200,
+    body: { payment_collection: { id: "pay_col_1", payment_sessions: [session({ id: "payses_2", data: { checkout_url: "http://meum/pay/inv_2", invoice_id: "inv_2" } })] } },
+  }
+
+  it("reuses the open invoice when the cart's amount did not change: nothing is created or cancelled (ledger issue)", async () => {
+    server.answer(routeBy({ "POST /store/payment-collections/pay_col_1/payment-sessions": [created] }))
+    const started = await startMeumCheckout(sdk, { id: "cart_1", payment_collection: { id: "pay_col_1", amount: 41, payment_sessions: [session()] } })
+    expect(started).toEqual(expect.objectContaining({ checkoutUrl: "http://meum/pay/inv_1", invoiceId: "inv_1", reused: true }))
+    expect(server.requests).toEqual([])
+  })
+
+  it.each([
+    ["the amount changed", { amount: 41 }, 61.5],
+    ["the invoice is closed", { data: { checkout_url: null, invoice_id: "inv_1", status: "expired" } }, 41],
+    ["the session is not pending", { status: "requires_more" }, 41],
+  ])("starts a new session when %s", async (_label, overrides, collectionAmount) => {
+    server.answer(routeBy({ "POST /store/payment-collections/pay_col_1/payment-sessions": [created] }))
+    const started = await startMeumCheckout(sdk, { id: "cart_1", payment_collection: { id: "pay_col_1", amount: collectionAmount, payment_sessions: [session(overrides)] } })
+    expect(started.invoiceId).toBe("inv_2")
+    expect(server.requests).toHaveLength(1)
+  })
+})
+
 describe("completeMeumCheckout", () => {
   it("returns the order at once when the cart completes", async () => {
     server.answer(routeBy({ "POST /store/carts/cart_1/complete": [order] }))
@@ -84,10 +117,14 @@ describe("completeMeumCheckout", () => {
     expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(5000)
   })
 
+  it("keeps an underpaid session for the merchant: its own outcome, never 'start again' (ledger issue, defect 6)", async () => {
+    server.answer(routeBy({ "POST /store/carts/cart_1/complete": [notAuthorized], "GET /store/carts/cart_1": [cartWithSession("requires_more")] }))
+    expect(await completeMeumCheckout(sdk, "cart_1", options)).toEqual({ kind: "underpaid", message: expect.stringContaining("store will contact you") })
+  })
+
   it.each([
     ["canceled", "invoice_closed"],
     ["error", "payment_failed"],
-    ["requires_more", "underpaid"],
   ])("asks to start again when the session is %s", async (sessionStatus, reason) => {
     server.answer(routeBy({ "POST /store/carts/cart_1/complete": [notAuthorized], "GET /store/carts/cart_1": [cartWithSession(sessionStatus)] }))
     expect(await completeMeumCheckout(sdk, "cart_1", options)).toEqual({ kind: "restart", reason })

@@ -16,6 +16,7 @@ import { getMeumProvider } from "../../../lib/provider-registry"
 import type { ReconcileOutcome } from "../../../lib/reconcile/reconcile-meum-session"
 import { settleWithin, STILL_RUNNING, webhookWorkQueue } from "../../../lib/reconcile/webhook-work-queue"
 import { cartIdOfInvoice } from "../../../lib/reconcile/adopt-orphaned-invoice"
+import { claimDelivery, finishDelivery, recordRejectedDelivery } from "../../../lib/ledger/deliveries"
 import { verifyAndFetchInvoice } from "../../../providers/meum/webhook-action"
 import { reconcileMeumSessionWorkflow } from "../../../workflows/reconcile-meum-session"
 
@@ -36,22 +37,35 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
     if (!verified.ok) {
       if (verified.status !== 200) {
         logger.warn(`Meum webhook rejected (${verified.status}): ${verified.reason}`)
+        // Best effort: a forged or broken request is answered whatever the database says.
+        await recordRejectedDelivery(req.scope, { verdict: verified.reason, httpStatus: verified.status }).catch(() => undefined)
       } else {
         // Answered 200 so Meum stops retrying, but nothing was done: say why.
         logger.info(
           `Meum webhook acknowledged without action: ${verified.reason} (event ${verified.eventId ?? "?"} ${verified.eventType ?? "?"}, invoice ${verified.invoiceId ?? "none"})`
         )
+        if (verified.eventId) {
+          const delivery = await claimDelivery(req.scope, { eventId: verified.eventId, eventType: verified.eventType ?? "?", invoiceId: verified.invoiceId })
+          await finishDelivery(req.scope, delivery.id, "ignored", 200)
+        }
       }
       res.status(verified.status).json(verified.status === 200 ? { received: true, ignored: verified.reason } : { received: false, error: verified.reason })
       return
     }
     const sessionId = verified.event.sessionId
+    const invoiceId = verified.event.invoice.id
+    // Durable dedupe shared by every process: the event id is unique in the ledger.
+    const delivery = await claimDelivery(req.scope, { eventId: verified.event.eventId, eventType: verified.event.eventType, invoiceId })
+    if (delivery.duplicate) {
+      await finishDelivery(req.scope, delivery.id, "duplicate", 200).catch(() => undefined)
+      res.status(200).json({ received: true, duplicate: true })
+      return
+    }
     const queue = webhookWorkQueue<ReconcileOutcome>(registered.options.webhookConcurrency)
     // Serialised per cart, not per session: after a failed completion Medusa replaces the session,
     // and the old invoice's retry (adoption) and the new invoice's events must not interleave.
     // Coalesced per invoice only: another invoice's delivery for the same cart queues behind.
     const cartId = cartIdOfInvoice(verified.event.invoice)
-    const invoiceId = verified.event.invoice.id
     const work = queue.run(
       cartId ?? sessionId,
       async () => {
@@ -62,14 +76,22 @@ export async function POST(req: MedusaRequest, res: MedusaResponse) {
       },
       invoiceId
     )
-    const result = await settleWithin(work, registered.options.webhookResponseBudgetMs)
+    const result = await settleWithin(work, registered.options.webhookResponseBudgetMs).catch(async (error: Error) => {
+      await finishDelivery(req.scope, delivery.id, "failed", 503).catch(() => undefined)
+      throw error
+    })
     if (result === STILL_RUNNING) {
-      work.catch((error: Error) =>
-        logger.error(`Meum webhook processing for payment session ${sessionId} failed after it was acknowledged; the reconcile job will retry it: ${error.message}`)
-      )
+      work.then(
+        (late) => finishDelivery(req.scope, delivery.id, late.outcome, 202),
+        (error: Error) => {
+          logger.error(`Meum webhook processing for payment session ${sessionId} failed after it was acknowledged; the reconcile job will retry it: ${error.message}`)
+          return finishDelivery(req.scope, delivery.id, "failed", 202)
+        }
+      ).catch(() => undefined)
       res.status(202).json({ received: true, queued: true })
       return
     }
+    await finishDelivery(req.scope, delivery.id, result.outcome, 200)
     const duplicate = (result.outcome === "captured" || result.outcome === "updated") && result.duplicate
     res.status(200).json(duplicate ? { received: true, duplicate: true } : { received: true })
   } catch (error) {

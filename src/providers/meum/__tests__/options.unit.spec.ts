@@ -16,6 +16,7 @@ describe("provider options", () => {
       timeoutMs: 10000,
       webhookConcurrency: 4,
       webhookResponseBudgetMs: 5000,
+      refunds: "refuse",
     })
   })
 

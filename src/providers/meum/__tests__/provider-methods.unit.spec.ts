@@ -283,6 +283,25 @@ describe("refundPayment", () => {
       message: expect.stringContaining("refund the shopper outside Medusa"),
     })
   })
+
+  it('with refunds: "manual", records the refund with a note and calls nothing at Meum', async () => {
+    const p = provider({ refunds: "manual" })
+    const { data } = await initiate(p)
+    await sandbox.simulate(String(data!.invoice_id), "paid")
+    const before = sandbox.getInvoice(String(data!.invoice_id))
+    const first = await p.refundPayment({ amount: 10 as any, data })
+    const second = await p.refundPayment({ amount: new BigNumber(5.5) as any, data: first.data })
+    expect(second.data!.meum_manual_refunds).toEqual([
+      expect.objectContaining({ amount: "10.00", currency: "USD", note: expect.stringContaining("outside Meum") }),
+      expect.objectContaining({ amount: "5.50", currency: "USD" }),
+    ])
+    expect(sandbox.getInvoice(String(data!.invoice_id))).toEqual(before)
+    expect(logs).toContainEqual(expect.stringContaining("a refund of 10.00 USD was recorded in Medusa; nothing was sent to Meum"))
+  })
+
+  it("rejects an unknown refunds mode at boot", () => {
+    expect(() => provider({ refunds: "automatic" })).toThrow(/refunds/)
+  })
 })
 
 describe("cancelPayment", () => {

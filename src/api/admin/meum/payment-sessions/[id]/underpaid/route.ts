@@ -14,5 +14,5 @@ export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse)
   if (!parsed.success) {
     throw new MedusaError(MedusaError.Types.INVALID_DATA, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "))
   }
-  res.json(await decideUnderpaid(req.scope, parsed.data.id, parsed.data.decision))
+  res.json(await decideUnderpaid(req.scope, parsed.data.id, parsed.data.decision, req.auth_context?.actor_id))
 }

@@ -1,0 +1,189 @@
+/**
+ * The plugin's ledger on real Medusa + PostgreSQL + the sandbox, over HTTP: the defects of the
+ * ledger issue that need durable, server-owned state (numbers refer to the issue).
+ */
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { signWebhook } from "../../src/lib/meum/webhook-signature"
+import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
+import { seedStore, type SeededStore } from "../helpers/seed-store"
+import { storeFlow } from "../helpers/store-flow"
+import { ordersForCart, sessionState } from "../helpers/medusa-state"
+import { TEST_WEBHOOK_SECRET, useMeumSandbox } from "../helpers/meum-sandbox-env"
+import { adminAuthHeaders } from "../helpers/admin-auth"
+
+jest.setTimeout(300 * 1000)
+
+const env = useMeumSandbox({ webhookPath: "/hooks/meum", rateLimit: { max: 10_000, windowMs: 60_000 } })
+let eventCounter = 0
+const HOUR = 3_600_000
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer, dbConnection }) => {
+    let seed: SeededStore
+    const flow = () => storeFlow(api, seed.publishableKey, seed.regionId)
+    const ledger = () => getContainer().resolve("meumLedger") as any
+    const ledgerRow = async (invoiceId: string) => (await ledger().listMeumInvoices({ invoice_id: invoiceId }))[0]
+
+    beforeEach(async () => {
+      env.connect(String(api.defaults.baseURL))
+      seed = await seedStore(getContainer())
+    })
+
+    async function cartWithSession(email?: string) {
+      const cart = await flow().createCart(email)
+      await flow().addItem(cart.id, seed.variantId, 2)
+      const session = await flow().startSession(cart.id, "pp_meum_meum")
+      const invoiceId = String(session.data.invoice_id)
+      await env.sandbox().waitForDeliveries(
+        (all) => all.some((d) => d.invoice_id === invoiceId && d.event_type === "invoice.created" && d.status_code === 200),
+        { timeoutMs: 30_000 }
+      )
+      return { cartId: cart.id, session, invoiceId }
+    }
+
+    async function payWithWebhooksLost(invoiceId: string, outcome: "paid" | "underpaid" = "paid") {
+      env.sandbox().setFaults({ webhook_drop_rate: 1 })
+      try {
+        await env.sandbox().simulate(invoiceId, outcome)
+      } finally {
+        env.sandbox().resetFaults()
+      }
+    }
+
+    function postWebhook(invoiceId: string, type = "invoice.paid", eventId = `evt_${String(++eventCounter).padStart(32, "0")}`) {
+      const body = JSON.stringify({ id: eventId, type, createdAt: new Date().toISOString(), data: { invoice_id: invoiceId } })
+      const headers = signWebhook({ secret: TEST_WEBHOOK_SECRET, rawBody: body, timestamp: Math.floor(Date.now() / 1000), eventType: type, eventId })
+      return api.post("/hooks/meum", body, { headers, transformRequest: [(data: string) => data], validateStatus: () => true })
+    }
+
+    it("records every delivery (event id unique), answers a repeat of the same event as a duplicate, and keeps forged ones apart", async () => {
+      const { cartId, invoiceId } = await cartWithSession()
+      await payWithWebhooksLost(invoiceId)
+      const eventId = `evt_${"f".repeat(32)}`
+      expect((await postWebhook(invoiceId, "invoice.paid", eventId)).data).toEqual({ received: true })
+      expect((await postWebhook(invoiceId, "invoice.paid", eventId)).data).toEqual({ received: true, duplicate: true })
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+      const [event] = await ledger().listMeumWebhookEvents({ event_id: eventId })
+      expect(event).toEqual(expect.objectContaining({ verdict: "ok", outcome: "duplicate", deliveries: 2, invoice_id: invoiceId }))
+      // A forged delivery claiming a real event id is recorded under its own id, verdict and answer.
+      const body = JSON.stringify({ id: "evt_forged_1", type: "invoice.paid", data: { invoice_id: invoiceId } })
+      const forged = signWebhook({ secret: "whsec_attacker", rawBody: body, timestamp: Math.floor(Date.now() / 1000), eventType: "invoice.paid", eventId: "evt_forged_1" })
+      expect((await api.post("/hooks/meum", body, { headers: forged, transformRequest: [(d: string) => d], validateStatus: () => true })).status).toBe(401)
+      expect(await ledger().listMeumWebhookEvents({ event_id: "evt_forged_1" })).toEqual([])
+      const rejected = await ledger().listMeumWebhookEvents({ verdict: "bad_signature" })
+      expect(rejected).toContainEqual(expect.objectContaining({ http_status: 401, outcome: "rejected" }))
+      expect(await ledgerRow(invoiceId)).toEqual(expect.objectContaining({ state: "completed", meum_status: "paid", order_id: expect.any(String) }))
+    })
+
+    it("finds a paid invoice behind many open sessions and older than any age limit in one job run (defect 8)", async () => {
+      const open = [await cartWithSession("a@example.com"), await cartWithSession("b@example.com"), await cartWithSession("c@example.com")]
+      const paid = await cartWithSession("paid@example.com")
+      await payWithWebhooksLost(paid.invoiceId)
+      // Five days old: the previous job forgot sessions after 72 h.
+      await dbConnection.raw(`UPDATE payment_session SET created_at = now() - interval '5 days' WHERE id = ?`, [paid.session.id])
+      const summary = await runMeumReconcile(getContainer(), { batchSize: 2 })
+      expect(summary.captured).toBe(1)
+      expect(await ordersForCart(getContainer(), paid.cartId)).toHaveLength(1)
+      for (const { cartId } of open) expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+    })
+
+    it("stops retrying a completion that always fails after N attempts and raises it for the merchant (defect 4)", async () => {
+      const { cartId, invoiceId } = await cartWithSession()
+      const errors = jest.spyOn(getContainer().resolve(ContainerRegistrationKeys.LOGGER), "error")
+      await payWithWebhooksLost(invoiceId)
+      await dbConnection.raw('ALTER TABLE "order_summary" RENAME TO "order_summary_unavailable"')
+      try {
+        let now = Date.now()
+        for (let run = 0; run < 8; run++) {
+          now += 2 * HOUR
+          await runMeumReconcile(getContainer(), { now: () => now })
+        }
+        const row = await ledgerRow(invoiceId)
+        expect(row).toEqual(expect.objectContaining({ state: "needs_attention", attention_reason: "completion_failing", attempts: 5, next_check_at: null }))
+        expect(errors.mock.calls.map(([m]) => String(m))).toContainEqual(expect.stringContaining(`Meum invoice ${invoiceId} is PAID but its order could not be placed after 5 attempts`))
+        // Nothing more happens: no new invoices at Meum, no new payments, whatever comes.
+        const invoicesOfCart = () => env.sandbox().listInvoices().filter((invoice) => invoice.metadata?.medusa_cart_id === cartId).length
+        const invoicesBefore = invoicesOfCart()
+        const payment = getContainer().resolve(Modules.PAYMENT) as any
+        const collectionId = (await flow().getCart(cartId)).payment_collection.id
+        const paymentsBefore = (await payment.listPayments({ payment_collection_id: collectionId })).length
+        now += 24 * HOUR
+        await runMeumReconcile(getContainer(), { now: () => now })
+        expect((await postWebhook(invoiceId)).status).toBe(200)
+        expect(invoicesOfCart()).toBe(invoicesBefore)
+        expect((await payment.listPayments({ payment_collection_id: collectionId })).length).toBe(paymentsBefore)
+        // The paid one, plus at most one per failed attempt (Medusa replaces the session each time).
+        expect(invoicesBefore).toBeLessThanOrEqual(1 + 5)
+      } finally {
+        errors.mockRestore()
+        await dbConnection.raw('ALTER TABLE "order_summary_unavailable" RENAME TO "order_summary"')
+      }
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+    })
+
+    it("accepts a shortfall once, even when the merchant double-clicks, and records who decided (defect 9)", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      await payWithWebhooksLost(invoiceId, "underpaid")
+      const headers = await adminAuthHeaders(api, getContainer())
+      const click = () => api.post(`/admin/meum/payment-sessions/${session.id}/underpaid`, { decision: "accept" }, { headers, validateStatus: () => true })
+      const answers = await Promise.all([click(), click()])
+      expect(answers.map((a) => a.status).sort()).toEqual([200, 400])
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+      const state = await sessionState(getContainer(), session.id)
+      expect(state.payment.captures.map((c: any) => Number(c.amount))).toEqual([20.5])
+      expect(await ledgerRow(invoiceId)).toEqual(
+        expect.objectContaining({ decision: "accepted", decided_by: expect.stringMatching(/^user_/), decided_at: expect.any(Date), state: "completed" })
+      )
+    })
+
+    it("keeps the collection's captured amount equal to what was paid after an adoption (defect 10)", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      await dbConnection.raw('ALTER TABLE "order_summary" RENAME TO "order_summary_unavailable"')
+      try {
+        await payWithWebhooksLost(invoiceId)
+        expect((await postWebhook(invoiceId)).status).toBe(503)
+      } finally {
+        await dbConnection.raw('ALTER TABLE "order_summary_unavailable" RENAME TO "order_summary"')
+      }
+      expect((await postWebhook(invoiceId)).status).toBe(200)
+      const [orderId] = await ordersForCart(getContainer(), cartId)
+      expect(orderId).toBeDefined()
+      const payment = getContainer().resolve(Modules.PAYMENT) as any
+      const [collection] = await payment.listPaymentCollections({ id: session.payment_collection_id })
+      expect(Number(collection.captured_amount)).toBe(41)
+    })
+    it("lists what needs the merchant in admin — a pay-first underpayment too — with its actions and deliveries, and lets them mark it resolved (defect 6)", async () => {
+      const under = await cartWithSession("under@example.com")
+      await payWithWebhooksLost(under.invoiceId, "underpaid")
+      expect((await postWebhook(under.invoiceId, "invoice.underpaid")).status).toBe(200)
+      const mismatch = await cartWithSession("mismatch@example.com")
+      await env.sandbox().simulate(mismatch.invoiceId, "paid", "30.00").catch(() => undefined)
+      await postWebhook(mismatch.invoiceId)
+      const headers = await adminAuthHeaders(api, getContainer())
+      expect((await api.get("/admin/meum/invoices", { validateStatus: () => true })).status).toBe(401)
+
+      const listed = (await api.get("/admin/meum/invoices", { headers })).data.invoices as Array<{ invoice: any; actions: string[]; deliveries: any[] }>
+      const underItem = listed.find((item) => item.invoice.invoice_id === under.invoiceId)!
+      expect(underItem.invoice).toEqual(expect.objectContaining({ state: "needs_attention", attention_reason: "underpaid", meum_status: "underpaid" }))
+      expect(underItem.actions).toEqual(expect.arrayContaining(["recheck", "accept_shortfall", "reject_shortfall", "mark_resolved"]))
+      expect(underItem.deliveries).toContainEqual(expect.objectContaining({ event_type: "invoice.underpaid", verdict: "ok", http_status: 200 }))
+      const mismatchItem = listed.find((item) => item.invoice.invoice_id === mismatch.invoiceId)!
+      expect(mismatchItem.invoice).toEqual(expect.objectContaining({ state: "needs_attention", attention_reason: "amount_mismatch" }))
+      expect(mismatchItem.actions).not.toContain("accept_shortfall")
+      expect(await ordersForCart(getContainer(), mismatch.cartId)).toEqual([])
+
+      const resolved = await api.post(`/admin/meum/invoices/${encodeURIComponent(mismatch.invoiceId)}/resolve`, { note: "refunded by hand" }, { headers })
+      expect(resolved.data.invoice).toEqual(expect.objectContaining({ state: "resolved", decision: "resolved: refunded by hand", decided_by: expect.stringMatching(/^user_/) }))
+      const after = (await api.get("/admin/meum/invoices", { headers })).data.invoices as Array<{ invoice: any }>
+      expect(after.map((item) => item.invoice.invoice_id)).not.toContain(mismatch.invoiceId)
+
+      // A run of bad signatures shows in the deliveries.
+      const body = JSON.stringify({ id: "evt_wrong_secret", type: "invoice.paid", data: { invoice_id: under.invoiceId } })
+      const wrong = signWebhook({ secret: "whsec_rotated_at_meum", rawBody: body, timestamp: Math.floor(Date.now() / 1000), eventType: "invoice.paid", eventId: "evt_wrong_secret" })
+      await api.post("/hooks/meum", body, { headers: wrong, transformRequest: [(d: string) => d], validateStatus: () => true })
+      const deliveries = (await api.get("/admin/meum/deliveries", { headers })).data.deliveries
+      expect(deliveries[0]).toEqual(expect.objectContaining({ verdict: "bad_signature", http_status: 401 }))
+    })
+  },
+})

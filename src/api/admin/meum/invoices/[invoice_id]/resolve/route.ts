@@ -1,0 +1,31 @@
+/** POST /admin/meum/invoices/:invoice_id/resolve {note?} — the merchant handled it outside the plugin ("mark resolved"). */
+import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { MedusaError } from "@medusajs/framework/utils"
+import { z } from "zod"
+import { findLedgerInvoice, ledgerOf } from "../../../../../../lib/ledger/ledger"
+import { isAllowedTransition } from "../../../../../../modules/meum-ledger/state-machine"
+
+const inputSchema = z.object({ invoice_id: z.string().min(1).max(200), note: z.string().max(500).optional() })
+
+export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
+  const parsed = inputSchema.safeParse({ invoice_id: req.params.invoice_id, note: (req.body as { note?: unknown } | undefined)?.note })
+  if (!parsed.success) throw new MedusaError(MedusaError.Types.INVALID_DATA, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "))
+  const row = await findLedgerInvoice(req.scope, parsed.data.invoice_id)
+  if (!row) throw new MedusaError(MedusaError.Types.NOT_FOUND, `No Meum invoice ${parsed.data.invoice_id} in the ledger`)
+  if (row.state === "resolved") {
+    res.json({ invoice: row, already: true })
+    return
+  }
+  if (!isAllowedTransition(row.state, "resolved")) {
+    throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `Meum invoice ${row.invoice_id} is ${row.state}: only an invoice that needs attention can be marked resolved`)
+  }
+  const invoice = await ledgerOf(req.scope).updateMeumInvoices({
+    id: row.id,
+    state: "resolved",
+    next_check_at: null,
+    decision: parsed.data.note ? `resolved: ${parsed.data.note}` : "resolved",
+    decided_by: req.auth_context?.actor_id ?? null,
+    decided_at: new Date(),
+  })
+  res.json({ invoice })
+}

@@ -1,0 +1,121 @@
+/** What the reconcile job reads from the ledger each run (see src/jobs/reconcile-meum-payments.ts). */
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import type { MeumClient } from "../meum/client"
+import { MeumApiError } from "../meum/errors"
+import { ACTIVE_STATES } from "../../modules/meum-ledger/state-machine"
+import { factsOfInvoice, ledgerOf, recordObservation, type LedgerInvoiceRow } from "./ledger"
+
+/** Active ledger invoices whose next check is due, the longest overdue first. */
+export async function dueLedgerInvoices(container: MedusaContainer, now: number, limit: number): Promise<Array<LedgerInvoiceRow & { provider_id: string }>> {
+  const rows = await ledgerOf(container).listMeumInvoices(
+    { state: [...ACTIVE_STATES], next_check_at: { $lte: new Date(now) } } as any,
+    { order: { next_check_at: "ASC" }, take: limit }
+  )
+  return rows as unknown as Array<LedgerInvoiceRow & { provider_id: string }>
+}
+
+/**
+ * Meum payment sessions that may still need the plugin and that the ledger has no invoice for.
+ * An anti-join in SQL (the ledger and the payment module share the store's database): one query
+ * whatever the number of open sessions. Newest first; each run takes `limit` more.
+ */
+export async function sessionsMissingFromLedger(container: MedusaContainer, limit: number): Promise<string[]> {
+  const knex = container.resolve(ContainerRegistrationKeys.PG_CONNECTION) as any
+  const rows: Array<{ id: string }> = await knex("payment_session as ps")
+    .select("ps.id")
+    .where("ps.provider_id", "like", "pp_meum%")
+    .whereNull("ps.deleted_at")
+    .whereIn("ps.status", ["pending", "pending_authorization", "requires_more", "authorized"])
+    .whereRaw("(ps.data ->> 'invoice_id') is not null")
+    .whereNotExists(
+      knex("meum_invoice as mi").select(knex.raw("1")).whereRaw("mi.invoice_id = ps.data ->> 'invoice_id'").whereNull("mi.deleted_at")
+    )
+    .orderBy("ps.created_at", "desc")
+    .limit(limit)
+  return rows.map((row) => row.id)
+}
+
+/** Whether a live payment session still holds the invoice (then it is not abandoned after all). */
+async function stillHeld(container: MedusaContainer, row: LedgerInvoiceRow & { payment_collection_id?: string | null }): Promise<boolean> {
+  const payment = container.resolve(Modules.PAYMENT)
+  const filters = row.payment_collection_id ? { payment_collection_id: row.payment_collection_id } : row.payment_session_id ? { id: row.payment_session_id } : undefined
+  if (!filters) return false
+  const sessions = (await payment.listPaymentSessions(filters)) as Array<{ id: string; data?: Record<string, unknown> }>
+  return sessions.some((session) => session.id === row.payment_session_id || session.data?.invoice_id === row.invoice_id)
+}
+
+/**
+ * Cancels at Meum an invoice whose session is gone; true when it was still open. Checked again
+ * right before cancelling: a session that exists after all (a webhook that raced its creation)
+ * puts the invoice back to open instead.
+ */
+export async function settleAbandonedInvoice(container: MedusaContainer, client: MeumClient, row: LedgerInvoiceRow & { provider_id: string }): Promise<boolean> {
+  if (await stillHeld(container, row)) {
+    const invoice = await client.getInvoice(row.invoice_id)
+    await recordObservation(container, factsOfInvoice(invoice, row.provider_id), { kind: "held_again" })
+    return false
+  }
+  let cancelled = true
+  let invoice
+  try {
+    invoice = await client.cancelInvoice(row.invoice_id)
+  } catch (error) {
+    if (!(error instanceof MeumApiError && (error.kind === "final" || error.isNotFound))) throw error
+    cancelled = false
+    invoice = await client.getInvoice(row.invoice_id)
+  }
+  const observation = invoice.status === "paid" ? ({ kind: "paid_without_order" } as const) : ({ kind: "dead" } as const)
+  await recordObservation(container, factsOfInvoice(invoice, row.provider_id), observation)
+  return cancelled && invoice.status === "cancelled"
+}
+
+const SETTLED_STATES = new Set(["completed", "needs_attention", "resolved", "closed"])
+
+/**
+ * Invoices Meum reports paid (or underpaid) whose ledger row is not settled yet — a dropped
+ * webhook. Read with the list endpoint's `status` filter, newest first, stopping at the first page
+ * whose invoices are all settled (older ones were settled before them) or after `maxPages`: the
+ * Meum calls per run follow the number of recently paid invoices, not the number of open sessions.
+ */
+export async function paidInvoicesToSettle(
+  container: MedusaContainer,
+  client: MeumClient,
+  { maxPages = 5, pageSize = 100, now = Date.now() }: { maxPages?: number; pageSize?: number; now?: number } = {}
+): Promise<Array<{ invoiceId: string; sessionId: string }>> {
+  const found: Array<{ invoiceId: string; sessionId: string }> = []
+  for (const status of ["paid", "underpaid"] as const) {
+    let cursor: string | undefined
+    for (let page = 0; page < maxPages; page++) {
+      const listed = await client.listInvoices({ status, limit: pageSize, ...(cursor ? { starting_after: cursor } : {}) })
+      // Ours = its payment collection exists in this store's database (a staging store sharing
+      // the Meum account must not take production's invoices, nor the other way round).
+      const candidates = listed.data.filter(
+        (invoice) => typeof invoice.metadata?.medusa_session_id === "string" && typeof invoice.metadata?.medusa_payment_collection_id === "string"
+      )
+      const collectionIds = [...new Set(candidates.map((invoice) => invoice.metadata!.medusa_payment_collection_id as string))]
+      const existing = collectionIds.length
+        ? new Set(((await container.resolve(Modules.PAYMENT).listPaymentCollections({ id: collectionIds }, { select: ["id"] })) as Array<{ id: string }>).map((c) => c.id))
+        : new Set<string>()
+      const ours = candidates.filter((invoice) => existing.has(invoice.metadata!.medusa_payment_collection_id as string))
+      const rows = ours.length
+        ? ((await ledgerOf(container).listMeumInvoices({ invoice_id: ours.map((invoice) => invoice.id) }, { select: ["invoice_id", "state", "next_check_at"] })) as Array<{
+            invoice_id: string
+            state: string
+            next_check_at: Date | string | null
+          }>)
+        : []
+      const rowOf = new Map(rows.map((row) => [row.invoice_id, row]))
+      // Settled, or already known paid and waiting for its retry backoff: not now.
+      const waiting = (row: { state: string; next_check_at: Date | string | null } | undefined) =>
+        row?.state === "paid" && row.next_check_at !== null && new Date(row.next_check_at).getTime() > now
+      const settled = (invoiceId: string) => SETTLED_STATES.has(rowOf.get(invoiceId)?.state ?? "") || waiting(rowOf.get(invoiceId))
+      const unsettled = ours.filter((invoice) => !settled(invoice.id))
+      found.push(...unsettled.map((invoice) => ({ invoiceId: invoice.id, sessionId: invoice.metadata!.medusa_session_id as string })))
+      const next = listed.next_cursor ?? listed.data[listed.data.length - 1]?.id
+      if (unsettled.length === 0 || !listed.has_more || !next) break
+      cursor = next
+    }
+  }
+  return found
+}

@@ -1,0 +1,6 @@
+import { Module } from "@medusajs/framework/utils"
+import MeumLedgerService from "./service"
+
+export const MEUM_LEDGER_MODULE = "meumLedger"
+
+export default Module(MEUM_LEDGER_MODULE, { service: MeumLedgerService })
