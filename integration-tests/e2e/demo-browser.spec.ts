@@ -15,7 +15,8 @@ jest.setTimeout(10 * 60 * 1000)
 const root = path.resolve(__dirname, "../..")
 // A dot folder: `medusa develop` (the demo) restarts on any other new file in the repo.
 const artifacts = path.join(root, ".test-artifacts")
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium"
+// What the system has, else installed (as root on Debian), else a stop naming the command.
+const CHROMIUM: string = require("../../scripts/lib/ensure-chromium").ensureChromium({ log: (line: string) => process.stdout.write(`${line}\n`) })
 
 const freePort = () =>
   new Promise<number>((resolve) => {

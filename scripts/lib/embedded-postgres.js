@@ -90,6 +90,28 @@ function usableNativeDir(packageDir, ids) {
   return copyDir
 }
 
+/** Whether user `postgres` can reach (traverse into) a folder: probed as that user, not guessed. */
+function reachableBy(ids, dir) {
+  if (!ids) return true
+  let probe = dir
+  while (!fs.existsSync(probe)) probe = path.dirname(probe)
+  return spawnSync("test", ["-x", probe], { uid: ids.uid, gid: ids.gid }).status === 0
+}
+
+/**
+ * A persistent data folder user `postgres` can use. A clone under a folder it cannot traverse
+ * (root's home is 0700 in most containers) would make initdb fail on its pwfile: the data then
+ * lives in /var/tmp under a name derived from the requested folder, and the caller is told.
+ */
+function usableDataDir(requested, ids, log) {
+  const wanted = path.resolve(requested)
+  if (reachableBy(ids, path.dirname(wanted))) return wanted
+  const hash = require("node:crypto").createHash("sha256").update(wanted).digest("hex").slice(0, 12)
+  const moved = path.join("/var/tmp", `medusa-payment-meum-pg-${hash}`)
+  log(`PostgreSQL data: ${wanted} is not reachable by user postgres; using ${moved}`)
+  return moved
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = net.createServer()
@@ -142,7 +164,7 @@ async function startEmbeddedPostgres(options = {}) {
 
   const persistent = Boolean(options.dataDir)
   const baseDir = persistent
-    ? path.resolve(options.dataDir)
+    ? usableDataDir(options.dataDir, ids, log)
     : fs.mkdtempSync(path.join(os.tmpdir(), "medusa-meum-pg-"))
   fs.mkdirSync(baseDir, { recursive: true })
   fs.chmodSync(baseDir, 0o755)
@@ -216,6 +238,7 @@ async function startEmbeddedPostgres(options = {}) {
     password: PG_PASSWORD,
     pid: child.pid,
     url: (db) => `postgres://${PG_USER}:${PG_PASSWORD}@localhost:${port}/${db}`,
+    dataDir: baseDir,
     stop,
   }
 }

@@ -12,7 +12,7 @@
  * its webhook secrets, its cart-reference key), so the boot refuses it with a message instead.
  */
 import { MeumClient } from "./meum/client"
-import type { MeumProviderOptions } from "../providers/meum/options"
+import type { MeumProviderOptions } from "./provider-options"
 
 export const MEUM_PROVIDER_ID = "pp_meum_meum"
 

@@ -24,8 +24,8 @@ import { meumAmountsEqual } from "../meum/money"
 import type { Invoice } from "../meum/schemas"
 import { orderReferenceOf } from "../meum/external-order-id"
 import { isMeumProviderId } from "../provider-registry"
-import { publicInvoiceFacts, readStoredSessionData } from "../../providers/meum/session-data"
-import { askedFromMetadata } from "../../providers/meum/webhook-action"
+import { publicInvoiceFacts, readStoredSessionData } from "../session-data"
+import { askedFromMetadata } from "../meum/invoice-checks"
 
 export type AdoptionResult =
   | { adopted: true; sessionId: string; paymentCollectionId: string; replacedInvoiceId?: string }

@@ -15,7 +15,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { MeumClient } from "../meum/client"
 import { MeumApiError } from "../meum/errors"
 import { OPEN_INVOICE_STATUSES, type Invoice } from "../meum/schemas"
-import { readStoredSessionData } from "../../providers/meum/session-data"
+import { readStoredSessionData } from "../session-data"
 
 export interface AbandonedSweepOptions {
   /** Invoices younger than this are not judged (default 5 minutes). */

@@ -15,7 +15,7 @@ import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
 import { externalOrderIdCandidates } from "../../lib/meum/external-order-id"
 import { isOpenInvoiceStatus, type CreateInvoiceInput, type Invoice } from "../../lib/meum/schemas"
-import { isUsableForSession, metadataSessionId, type AskedFor } from "./invoice-checks"
+import { isUsableForSession, metadataSessionId, type AskedFor } from "../../lib/meum/invoice-checks"
 import { SHOPPER_MESSAGES, shopperError, toMedusaError } from "./medusa-errors"
 
 export interface InvoiceReference {

@@ -1,5 +1,5 @@
 import { MedusaError } from "@medusajs/framework/utils"
-import type { MeumProviderOptions } from "./options"
+import type { MeumProviderOptions } from "../../lib/provider-options"
 
 const originOf = (value: string): string | undefined => {
   try {

@@ -12,8 +12,8 @@ import { MeumApiError } from "../../lib/meum/errors"
 import { isKnownWebhookEventType, type Invoice } from "../../lib/meum/schemas"
 import { webhookActionForEvent } from "../../lib/meum/status-table"
 import { verifyWebhook } from "../../lib/meum/webhook-signature"
-import { isPaidAsAsked, metadataSessionId } from "./invoice-checks"
-import type { MeumProviderOptions } from "./options"
+import { askedFromMetadata, isPaidAsAsked, metadataSessionId } from "../../lib/meum/invoice-checks"
+import type { MeumProviderOptions } from "../../lib/provider-options"
 
 type WebhookPayload = ProviderWebhookPayload["payload"]
 
@@ -28,16 +28,6 @@ export function rawBodyOf(rawData: unknown): Buffer | undefined {
     if (shaped.type === "Buffer" && Array.isArray(shaped.data)) return Buffer.from(shaped.data as number[])
   }
   return undefined
-}
-
-/** Amount and currency the session asked for, as recorded in the invoice's metadata. */
-export function askedFromMetadata(invoice: Invoice): { amount: string; currency: string } {
-  const amount = invoice.metadata?.medusa_amount
-  const currency = invoice.metadata?.medusa_currency
-  return {
-    amount: typeof amount === "string" ? amount : invoice.amount,
-    currency: typeof currency === "string" ? currency : invoice.currency,
-  }
 }
 
 /** The event's expected invoice status: the re-fetched invoice must agree before we act. */

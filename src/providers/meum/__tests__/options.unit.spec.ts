@@ -1,5 +1,5 @@
 import { MeumPaymentProviderService } from "../service"
-import { parseMeumProviderOptions } from "../options"
+import { parseMeumProviderOptions } from "../../../lib/provider-options"
 
 const valid = { apiKey: "sk_live_options_test_123", webhookSecret: "whsec_a" }
 

@@ -4,8 +4,8 @@
  * them from the environment, so booleans, numbers and secret lists may arrive as strings.
  */
 import { z } from "zod"
-import { DEFAULT_MEUM_API_BASE_URL, DEFAULT_MEUM_TIMEOUT_MS } from "../../lib/meum/client"
-import { DEFAULT_WEBHOOK_TOLERANCE_SECONDS } from "../../lib/meum/webhook-signature"
+import { DEFAULT_MEUM_API_BASE_URL, DEFAULT_MEUM_TIMEOUT_MS } from "./meum/client"
+import { DEFAULT_WEBHOOK_TOLERANCE_SECONDS } from "./meum/webhook-signature"
 
 const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value)
 

@@ -4,7 +4,7 @@
  * invoice: never the API key, a secret or a signature.
  */
 import { z } from "zod"
-import { isOpenInvoiceStatus, type Invoice, type ReadInvoiceStatus } from "../../lib/meum/schemas"
+import { isOpenInvoiceStatus, type Invoice, type ReadInvoiceStatus } from "./meum/schemas"
 
 export const storedSessionDataSchema = z.looseObject({
   invoice_id: z.string().min(1),

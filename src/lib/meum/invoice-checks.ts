@@ -2,8 +2,8 @@
  * "Is this the invoice we asked for?" and "is it paid as asked?" — the one place these are
  * decided (provider, webhook mapping, reconcile and admin all call these).
  */
-import { isOpenInvoiceStatus, type Invoice } from "../../lib/meum/schemas"
-import { meumAmountLessThan, meumAmountsEqual } from "../../lib/meum/money"
+import { isOpenInvoiceStatus, type Invoice } from "./schemas"
+import { meumAmountLessThan, meumAmountsEqual } from "./money"
 
 export interface AskedFor {
   amount: string
@@ -63,4 +63,14 @@ export function paidAmountShort(invoice: Invoice): boolean {
 /** Paid as asked: Meum says paid, it is the invoice we asked for, and nothing comparable is short. */
 export function isPaidAsAsked(invoice: Invoice, asked: AskedFor): boolean {
   return invoice.status === "paid" && invoiceMatchesAsked(invoice, asked) && !paidAmountShort(invoice)
+}
+
+/** Amount and currency the session asked for, as recorded in the invoice's metadata at creation. */
+export function askedFromMetadata(invoice: Invoice): { amount: string; currency: string } {
+  const amount = invoice.metadata?.medusa_amount
+  const currency = invoice.metadata?.medusa_currency
+  return {
+    amount: typeof amount === "string" ? amount : invoice.amount,
+    currency: typeof currency === "string" ? currency : invoice.currency,
+  }
 }
