@@ -88,6 +88,25 @@ medusaIntegrationTestRunner({
       for (const { cartId } of open) expect(await ordersForCart(getContainer(), cartId)).toEqual([])
     })
 
+    it("places the order of a session paid and captured without one (the process died after capture), on the next job run (defect 2)", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      await payWithWebhooksLost(invoiceId)
+      // What a crash between Medusa's capture and the cart completion leaves behind.
+      const payment = getContainer().resolve(Modules.PAYMENT) as any
+      await payment.authorizePaymentSession(session.id, {})
+      const state = await sessionState(getContainer(), session.id)
+      expect(state.status).toBe("authorized")
+      expect(state.payment.captures).toHaveLength(1)
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+
+      const summary = await runMeumReconcile(getContainer())
+      expect(summary.failed).toBe(0)
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+      expect(await ledgerRow(invoiceId)).toEqual(expect.objectContaining({ state: "completed", order_id: expect.any(String) }))
+      const payments = await payment.listPayments({ payment_collection_id: session.payment_collection_id }, { relations: ["captures"] })
+      expect(payments.filter((p: any) => !p.canceled_at).flatMap((p: any) => p.captures)).toHaveLength(1)
+    })
+
     it("stops retrying a completion that always fails after N attempts and raises it for the merchant (defect 4)", async () => {
       const { cartId, invoiceId } = await cartWithSession()
       const errors = jest.spyOn(getContainer().resolve(ContainerRegistrationKeys.LOGGER), "error")
