@@ -20,7 +20,7 @@ const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 }
 
 it("installs from the packed tarball into a new Medusa app and registers pp_meum_meum", async () => {
-  if (!fs.existsSync(path.join(root, ".medusa/server/src/modules/meum-ledger/index.js"))) run("npm", ["run", "build"], root)
+  if (!fs.existsSync(path.join(root, ".medusa/server/src/storefront/index.d.ts"))) run("npm", ["run", "build"], root)
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "meum-store-"))
   const tarball = path.join(work, run("npm", ["pack", "--pack-destination", work, "--silent"], root).trim().split("\n").pop()!)
   const app = path.join(work, "store")
@@ -68,7 +68,28 @@ export default async function ({ container }: any) {
 }
 `
   )
+  // Every public entry, typed: a strict TypeScript file that uses each export must compile.
+  fs.writeFileSync(
+    path.join(app, "src", "uses-every-export.ts"),
+    `import { completeMeumCheckout, startMeumCheckout, MEUM_PROVIDER_ID, type MeumCompletion, type MeumCheckoutStart } from "medusa-payment-meum/storefront"
+import { startMeumSandbox, type MeumSandbox, type MeumSandboxOptions } from "medusa-payment-meum/sandbox"
+import { MeumClient, invoiceSchema, externalOrderIdCandidates, sessionStatusForInvoice, type Invoice } from "medusa-payment-meum/meum"
+import { reconcileMeumSessionWorkflow } from "medusa-payment-meum/workflows"
+import meumProvider from "medusa-payment-meum/providers/meum"
+
+const outcome: MeumCompletion = { kind: "underpaid", message: "kept for the merchant" }
+const started: MeumCheckoutStart | undefined = undefined
+const options: MeumSandboxOptions = { webhookSecret: "whsec_x", dedupe: "any", idStyle: "uuid" }
+const sandbox: Promise<MeumSandbox> | undefined = undefined
+const client = new MeumClient({ apiKey: "sk_live_x" })
+const invoice: Invoice = invoiceSchema.parse({ id: "a", amount: "1.00", currency: "USD" })
+const status: string = sessionStatusForInvoice(invoice.status, "pay_first")
+const ids: string[] = externalOrderIdCandidates("cart_1", "payses_1")
+export const all = [outcome, started, options, sandbox, client, status, ids, startMeumCheckout, completeMeumCheckout, startMeumSandbox, reconcileMeumSessionWorkflow, meumProvider, MEUM_PROVIDER_ID]
+`
+  )
   run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], app)
+  run(path.join(app, "node_modules/.bin/tsc"), ["--noEmit", "--strict", "--module", "Node16", "--moduleResolution", "Node16", "--target", "ES2021", "--esModuleInterop", "--skipLibCheck", "src/uses-every-export.ts"], app)
 
   const { DB_USERNAME, DB_PASSWORD, DB_HOST, DB_PORT } = process.env
   const database = `fresh_store_${Date.now()}`
