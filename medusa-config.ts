@@ -34,9 +34,33 @@ const meumProviderOptions = {
   refunds: env("MEUM_REFUNDS"),
 }
 
+/**
+ * With REDIS_URL set, the store runs on Medusa's production modules (Redis event bus, workflow
+ * engine, locking and caching), as a store with several processes must: what instances share
+ * goes through Redis and the database. Without it, Medusa's in-process defaults (one process).
+ */
+const redisUrl = env("REDIS_URL")
+const productionModules = redisUrl
+  ? [
+      { resolve: "@medusajs/medusa/event-bus-redis", options: { redisUrl } },
+      { resolve: "@medusajs/medusa/workflow-engine-redis", options: { redis: { redisUrl } } },
+      {
+        resolve: "@medusajs/medusa/locking",
+        options: { providers: [{ resolve: "@medusajs/medusa/locking-redis", id: "locking-redis", is_default: true, options: { redisUrl } }] },
+      },
+      {
+        resolve: "@medusajs/medusa/caching",
+        options: { providers: [{ resolve: "@medusajs/medusa/caching-redis", id: "caching-redis", is_default: true, options: { redisUrl } }] },
+      },
+    ]
+  : []
+
 module.exports = defineConfig({
   projectConfig: {
     databaseUrl: process.env.DATABASE_URL,
+    ...(redisUrl ? { redisUrl } : {}),
+    // server | worker | shared (default): MEDUSA_WORKER_MODE, as Medusa's deployment guide says.
+    workerMode: (env("MEDUSA_WORKER_MODE") as "shared" | "worker" | "server" | undefined) ?? "shared",
     http: {
       storeCors: process.env.STORE_CORS || "http://localhost:8000",
       adminCors: process.env.ADMIN_CORS || "http://localhost:9000",
@@ -49,6 +73,7 @@ module.exports = defineConfig({
     disable: process.env.MEDUSA_ADMIN_DISABLED === "true",
   },
   modules: [
+    ...productionModules,
     // The plugin's ledger (a merchant's store gets it from the plugin entry automatically).
     { resolve: "./src/modules/meum-ledger" },
     {
