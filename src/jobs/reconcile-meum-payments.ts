@@ -93,7 +93,7 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
 
   for (const due of await dueLedgerInvoices(container, now, batchSize)) {
     if (settledThisRun.has(due.invoice_id)) continue
-    if (due.state === "abandoned") {
+    if (due.state === "abandoned" || !due.payment_session_id) {
       summary.checked++
       const cancelled = await settleAbandonedInvoice(container, registered.client, due).catch((error: Error) => {
         summary.failed++

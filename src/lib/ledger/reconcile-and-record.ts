@@ -10,6 +10,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { isOpenInvoiceStatus, type Invoice } from "../meum/schemas"
+import { MeumApiError } from "../meum/errors"
 import { MEUM_PROVIDER_ID } from "../provider-registry"
 import { reconcileMeumSession, type ReconcileOptions, type ReconcileOutcome } from "../reconcile/reconcile-meum-session"
 import type { Observation } from "../../modules/meum-ledger/state-machine"
@@ -31,8 +32,9 @@ const handedToMerchant = (row: { state: string; attention_reason: string | null 
 export function observationOf(outcome: ReconcileOutcome): Observation | undefined {
   switch (outcome.outcome) {
     case "open":
-    case "awaiting_grace":
       return { kind: "open" }
+    case "awaiting_grace":
+      return { kind: "grace", remainingMs: outcome.remainingMs }
     case "captured":
       return { kind: "captured", orderPlaced: true }
     case "mismatch":
@@ -54,7 +56,7 @@ export function observationOf(outcome: ReconcileOutcome): Observation | undefine
  * A run that skipped an invoice its session no longer holds (the session was deleted or replaced)
  * still tells the ledger where that invoice stands, so the job never picks it up for nothing again.
  */
-function observationOfSkipped(invoice: Invoice): Observation {
+export function observationOfSkipped(invoice: Invoice): Observation {
   if (isOpenInvoiceStatus(invoice.status)) return { kind: "abandoned" }
   if (invoice.status === "paid") return { kind: "paid_without_order" }
   if (invoice.status === "unknown") return { kind: "unknown_status" }
@@ -71,6 +73,11 @@ async function sessionFacts(container: MedusaContainer, sessionId: string): Prom
   return { invoiceId: typeof invoiceId === "string" ? invoiceId : undefined, collectionId: session?.payment_collection_id }
 }
 
+/** Runs `work` under the per-collection lock every ledger writer of that collection shares. */
+export async function withCollectionLock<T>(container: MedusaContainer, collectionId: string | null | undefined, fallback: string, work: () => Promise<T>): Promise<T> {
+  return container.resolve(Modules.LOCKING).execute(`meum:reconcile:${collectionId ?? fallback}`, work, { timeout: 60 })
+}
+
 /**
  * One reconcile per payment collection at a time, across processes (Medusa's locking module):
  * the webhook route, the job and admin may look at the same cart at once, and each run may
@@ -84,10 +91,7 @@ export async function reconcileAndRecord(
   const ofSession = await sessionFacts(container, sessionId)
   const known = options.invoiceId ? await findLedgerInvoice(container, options.invoiceId) : undefined
   const collectionId = ofSession.collectionId ?? (known as { payment_collection_id?: string | null } | undefined)?.payment_collection_id
-  const lockKey = `meum:reconcile:${collectionId ?? options.invoiceId ?? sessionId}`
-  return container
-    .resolve(Modules.LOCKING)
-    .execute(lockKey, () => reconcileAndRecordLocked(container, sessionId, options, ofSession.invoiceId), { timeout: 60 })
+  return withCollectionLock(container, collectionId, options.invoiceId ?? sessionId, () => reconcileAndRecordLocked(container, sessionId, options, ofSession.invoiceId))
 }
 
 async function reconcileAndRecordLocked(
@@ -120,6 +124,7 @@ async function reconcileAndRecordLocked(
     }
     outcome = await reconcileMeumSession(container, sessionId, { ...options, onInvoice, holdBack })
   } catch (error) {
+    if (!subject && subjectInvoiceId) await recordWithoutInvoice(container, subjectInvoiceId, error).catch(() => undefined)
     if (subject) {
       const message = (error as Error).message ?? String(error)
       const observation: Observation = subject.invoice.status === "paid" ? { kind: "completion_failed", error: message } : { kind: "check_failed", error: message }
@@ -133,10 +138,32 @@ async function reconcileAndRecordLocked(
     throw error
   }
   if (heldBack) return outcome
+  if (!subject && subjectInvoiceId && outcome.outcome === "skipped") {
+    await recordWithoutInvoice(container, subjectInvoiceId, new Error(outcome.reason))
+    return outcome
+  }
   const observation = observationOf(outcome) ?? (subject && outcome.outcome === "skipped" ? observationOfSkipped(subject.invoice) : undefined)
+  if (observation?.kind === "refunded") {
+    // Refunded after the order was placed is money that moved after the fact: the merchant must know.
+    const known = await findLedgerInvoice(container, subject!.invoice.id)
+    observation.wasCaptured = known?.state === "completed" || (outcome.outcome === "updated" && outcome.sessionStatus === "authorized")
+  }
   if (subject && observation) {
     const orderId = outcome.outcome === "captured" || outcome.outcome === "order_canceled" || outcome.outcome === "awaiting_grace" ? outcome.orderId : undefined
     await recordObservation(container, { ...factsOfInvoice(subject.invoice, subject.providerId), ...(orderId ? { orderId } : {}) }, observation)
   }
   return outcome
+}
+
+/**
+ * A run that failed or skipped before reading the invoice (a 404, an unparsable answer, a session
+ * gone): the ledger row, if any, still moves on — a 404 closes it, anything else backs off — so it
+ * never sits at the head of every job run.
+ */
+async function recordWithoutInvoice(container: MedusaContainer, invoiceId: string, error: unknown): Promise<void> {
+  const row = (await findLedgerInvoice(container, invoiceId)) as (Awaited<ReturnType<typeof findLedgerInvoice>> & { provider_id?: string }) | undefined
+  if (!row) return
+  const notFound = error instanceof MeumApiError && error.isNotFound
+  const observation: Observation = notFound ? { kind: "dead" } : { kind: "check_failed", error: (error as Error)?.message ?? String(error) }
+  await recordObservation(container, { invoiceId, providerId: row.provider_id ?? MEUM_PROVIDER_ID }, observation)
 }

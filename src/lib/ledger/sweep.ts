@@ -5,11 +5,16 @@ import type { MeumClient } from "../meum/client"
 import { MeumApiError } from "../meum/errors"
 import { ACTIVE_STATES } from "../../modules/meum-ledger/state-machine"
 import { factsOfInvoice, ledgerOf, recordObservation, type LedgerInvoiceRow } from "./ledger"
+import { observationOfSkipped, withCollectionLock } from "./reconcile-and-record"
 
 /** Active ledger invoices whose next check is due, the longest overdue first. */
 export async function dueLedgerInvoices(container: MedusaContainer, now: number, limit: number): Promise<Array<LedgerInvoiceRow & { provider_id: string }>> {
+  // An unknown status needs the merchant but may still turn into a payment: it keeps its checks.
   const rows = await ledgerOf(container).listMeumInvoices(
-    { state: [...ACTIVE_STATES], next_check_at: { $lte: new Date(now) } } as any,
+    {
+      $or: [{ state: [...ACTIVE_STATES] }, { state: "needs_attention", attention_reason: "unknown_status" }],
+      next_check_at: { $lte: new Date(now) },
+    } as any,
     { order: { next_check_at: "ASC" }, take: limit }
   )
   return rows as unknown as Array<LedgerInvoiceRow & { provider_id: string }>
@@ -50,24 +55,30 @@ async function stillHeld(container: MedusaContainer, row: LedgerInvoiceRow & { p
  * right before cancelling: a session that exists after all (a webhook that raced its creation)
  * puts the invoice back to open instead.
  */
-export async function settleAbandonedInvoice(container: MedusaContainer, client: MeumClient, row: LedgerInvoiceRow & { provider_id: string }): Promise<boolean> {
-  if (await stillHeld(container, row)) {
-    const invoice = await client.getInvoice(row.invoice_id)
-    await recordObservation(container, factsOfInvoice(invoice, row.provider_id), { kind: "held_again" })
-    return false
-  }
-  let cancelled = true
-  let invoice
-  try {
-    invoice = await client.cancelInvoice(row.invoice_id)
-  } catch (error) {
-    if (!(error instanceof MeumApiError && (error.kind === "final" || error.isNotFound))) throw error
-    cancelled = false
-    invoice = await client.getInvoice(row.invoice_id)
-  }
-  const observation = invoice.status === "paid" ? ({ kind: "paid_without_order" } as const) : ({ kind: "dead" } as const)
-  await recordObservation(container, factsOfInvoice(invoice, row.provider_id), observation)
-  return cancelled && invoice.status === "cancelled"
+export async function settleAbandonedInvoice(container: MedusaContainer, client: MeumClient, row: LedgerInvoiceRow & { provider_id: string; payment_collection_id?: string | null }): Promise<boolean> {
+  return withCollectionLock(container, row.payment_collection_id, row.invoice_id, async () => {
+    if (await stillHeld(container, row)) {
+      const invoice = await client.getInvoice(row.invoice_id)
+      await recordObservation(container, factsOfInvoice(invoice, row.provider_id), { kind: "held_again" })
+      return false
+    }
+    let invoice
+    try {
+      invoice = await client.cancelInvoice(row.invoice_id)
+    } catch (error) {
+      if (error instanceof MeumApiError && error.isNotFound) {
+        await recordObservation(container, { invoiceId: row.invoice_id, providerId: row.provider_id }, { kind: "dead" })
+        return false
+      }
+      if (!(error instanceof MeumApiError && error.kind === "final")) throw error
+      // Meum refused: the invoice is no longer open — or cannot be cancelled (then it stays
+      // abandoned and is tried again after its backoff).
+      invoice = await client.getInvoice(row.invoice_id)
+    }
+    // Whatever Meum says now decides: paid → the merchant, underpaid → the merchant, closed → done.
+    await recordObservation(container, factsOfInvoice(invoice, row.provider_id), observationOfSkipped(invoice))
+    return invoice.status === "cancelled"
+  })
 }
 
 const SETTLED_STATES = new Set(["completed", "needs_attention", "resolved", "closed"])
@@ -99,9 +110,10 @@ export async function paidInvoicesToSettle(
         : new Set<string>()
       const ours = candidates.filter((invoice) => existing.has(invoice.metadata!.medusa_payment_collection_id as string))
       const rows = ours.length
-        ? ((await ledgerOf(container).listMeumInvoices({ invoice_id: ours.map((invoice) => invoice.id) }, { select: ["invoice_id", "state", "next_check_at"] })) as Array<{
+        ? ((await ledgerOf(container).listMeumInvoices({ invoice_id: ours.map((invoice) => invoice.id) }, { select: ["invoice_id", "state", "attention_reason", "next_check_at"] })) as Array<{
             invoice_id: string
             state: string
+            attention_reason: string | null
             next_check_at: Date | string | null
           }>)
         : []
@@ -109,7 +121,11 @@ export async function paidInvoicesToSettle(
       // Settled, or already known paid and waiting for its retry backoff: not now.
       const waiting = (row: { state: string; next_check_at: Date | string | null } | undefined) =>
         row?.state === "paid" && row.next_check_at !== null && new Date(row.next_check_at).getTime() > now
-      const settled = (invoiceId: string) => SETTLED_STATES.has(rowOf.get(invoiceId)?.state ?? "") || waiting(rowOf.get(invoiceId))
+      const settled = (invoiceId: string) => {
+        const row = rowOf.get(invoiceId)
+        if (row?.state === "needs_attention" && row.attention_reason === "unknown_status") return false
+        return SETTLED_STATES.has(row?.state ?? "") || waiting(row)
+      }
       const unsettled = ours.filter((invoice) => !settled(invoice.id))
       found.push(...unsettled.map((invoice) => ({ invoiceId: invoice.id, sessionId: invoice.metadata!.medusa_session_id as string })))
       const next = listed.next_cursor ?? listed.data[listed.data.length - 1]?.id

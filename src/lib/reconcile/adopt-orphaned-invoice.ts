@@ -152,6 +152,15 @@ export async function retireDuplicatePaymentRecords(
     // ones included, so it would count the same money twice (captured_amount = 2 × paid).
     const captures = (await payment.listCaptures({ payment_id: record.id })) as Array<{ id: string }>
     if (captures.length) await payment.deleteCaptures(captures.map((capture) => capture.id))
+    // And any Refund Medusa's failed-checkout compensation recorded for it (refunds: "manual"
+    // accepts it): that money is the adopted order's, nobody is owed a refund.
+    const refunds = (await payment.listRefunds({ payment_id: record.id })) as Array<{ id: string }>
+    if (refunds.length) {
+      await payment.deleteRefunds(refunds.map((refund) => refund.id))
+      container
+        .resolve(ContainerRegistrationKeys.LOGGER)
+        .warn(`Meum invoice ${invoiceId}: the refund recorded when its first checkout failed was removed — the money belongs to the adopted order, do NOT refund the shopper`)
+    }
   }
   if (duplicates.length) await recomputeCapturedAmount(container, paymentCollectionId)
   return duplicates.map((record) => record.id)
@@ -160,15 +169,18 @@ export async function retireDuplicatePaymentRecords(
 /** captured_amount = the captures of the collection's live payments (Medusa recomputes it only on its own operations). */
 async function recomputeCapturedAmount(container: MedusaContainer, paymentCollectionId: string): Promise<void> {
   const payment = container.resolve(Modules.PAYMENT)
-  const payments = (await payment.listPayments({ payment_collection_id: paymentCollectionId } as never, { relations: ["captures"] })) as Array<{
+  const payments = (await payment.listPayments({ payment_collection_id: paymentCollectionId } as never, { relations: ["captures", "refunds"] })) as Array<{
     canceled_at?: Date | string | null
     captures?: Array<{ amount: unknown }>
+    refunds?: Array<{ amount: unknown }>
   }>
   let captured = MathBN.convert(0)
+  let refunded = MathBN.convert(0)
   for (const record of payments) {
     if (record.canceled_at) continue
     for (const capture of record.captures ?? []) captured = MathBN.add(captured, capture.amount as number)
+    for (const refund of record.refunds ?? []) refunded = MathBN.add(refunded, refund.amount as number)
   }
   // The payment module's update takes the computed fields too (its DTO type lists fewer).
-  await payment.updatePaymentCollections(paymentCollectionId, { captured_amount: captured } as never)
+  await payment.updatePaymentCollections(paymentCollectionId, { captured_amount: captured, refunded_amount: refunded } as never)
 }

@@ -16,8 +16,9 @@ import { cancelOrderWorkflow, capturePaymentWorkflow, processPaymentWorkflow } f
 import { getMeumProvider, isMeumProviderId } from "../provider-registry"
 import { readStoredSessionData } from "../session-data"
 import { cartAndOrder } from "./cart-and-order"
-import { sealAcceptedUnderpayment } from "../underpaid-decision-seal"
+import { isSealedAcceptance, sealAcceptedUnderpayment } from "../underpaid-decision-seal"
 import { factsOfInvoice, findLedgerInvoice, ledgerOf, recordObservation } from "../ledger/ledger"
+import { withCollectionLock } from "../ledger/reconcile-and-record"
 
 export type UnderpaidDecision = "accept" | "reject"
 
@@ -47,8 +48,9 @@ export async function decideUnderpaid(
   const invoiceId = readStoredSessionData(found.data)?.invoice_id
   if (!invoiceId) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment session ${sessionId} has no Meum invoice`)
 
-  const locking = container.resolve(Modules.LOCKING)
-  return locking.execute(`meum:underpaid:${invoiceId}`, () => decideLocked(container, sessionId, invoiceId, decision, decidedBy), { timeout: 30 })
+  // The same lock as every reconcile of this collection: a webhook or the job cannot write the
+  // ledger row in between.
+  return withCollectionLock(container, found.payment_collection_id, invoiceId, () => decideLocked(container, sessionId, invoiceId, decision, decidedBy))
 }
 
 async function decideLocked(
@@ -76,7 +78,8 @@ async function decideLocked(
 
   if (decision === "accept") {
     // 1. Seal the acceptance into the session so authorizePayment answers `authorized`.
-    if (!session.data?.meum_underpaid_seal) {
+    const sealed = isSealedAcceptance(session.data, { sessionId: session.id, invoiceId: invoice.id, paidAmount: paid }, registered.options.apiKey)
+    if (!sealed) {
       const data = {
         ...session.data,
         paid_amount: paid,

@@ -30,7 +30,7 @@ export type ReconcileOutcome =
   | { outcome: "captured"; duplicate: boolean; orderId?: string }
   | { outcome: "updated"; duplicate: boolean; invoiceStatus: InvoiceStatus; sessionStatus: string }
   | { outcome: "mismatch"; invoiceStatus: InvoiceStatus }
-  | { outcome: "awaiting_grace"; invoiceStatus: InvoiceStatus; orderId: string }
+  | { outcome: "awaiting_grace"; invoiceStatus: InvoiceStatus; orderId: string; remainingMs: number }
   | { outcome: "order_canceled"; invoiceStatus: InvoiceStatus; orderId: string }
   | { outcome: "unknown_status"; reportedStatus: string | null }
 
@@ -152,7 +152,7 @@ export async function reconcileMeumSession(
       const now = (reconcileOptions.now ?? Date.now)()
       if (now - deadSince < registered.options.orderFirstGraceSeconds * 1000) {
         // Keep the session awaiting so the job comes back after the grace period.
-        return { outcome: "awaiting_grace", invoiceStatus: invoice.status, orderId }
+        return { outcome: "awaiting_grace", invoiceStatus: invoice.status, orderId, remainingMs: deadSince + registered.options.orderFirstGraceSeconds * 1000 - now }
       }
       await refreshSessionStatus(container, session.id)
       if (!(await isOrderCanceled(container, orderId))) {

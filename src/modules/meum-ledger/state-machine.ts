@@ -35,7 +35,7 @@ export const ALLOWED_TRANSITIONS: Record<LedgerState, readonly LedgerState[]> = 
   needs_attention: ["needs_attention", "paid", "completed", "resolved", "closed"],
   resolved: ["resolved"],
   closed: ["closed", "needs_attention", "paid", "completed"],
-  abandoned: ["abandoned", "open", "closed", "paid", "needs_attention"],
+  abandoned: ["abandoned", "open", "closed", "paid", "completed", "needs_attention", "resolved"],
 }
 
 export const isAllowedTransition = (from: LedgerState, to: LedgerState): boolean => ALLOWED_TRANSITIONS[from].includes(to)
@@ -56,6 +56,8 @@ export type Observation =
   | { kind: "abandoned" }
   /** An invoice thought abandoned turns out to be held by a live session after all. */
   | { kind: "held_again" }
+  /** Order-first: dead at Meum, its order is cancelled once the grace period ends in `remainingMs`. */
+  | { kind: "grace"; remainingMs: number }
   | { kind: "merchant_resolved" }
   /** Paid, but no live session of its cart could take it (adoption refused): the merchant decides. */
   | { kind: "paid_without_order" }
@@ -138,6 +140,8 @@ export function nextLedgerState(current: LedgerPosition, observation: Observatio
         : { state: "closed", attempts: current.attempts, nextCheckInMs: null }
     case "unknown_status":
       return { state: "needs_attention", attempts: current.attempts, reason: "unknown_status", nextCheckInMs: settings.openRecheckMs }
+    case "grace":
+      return { state: "open", attempts: current.attempts, nextCheckInMs: Math.max(0, observation.remainingMs) }
     case "held_again":
       return { state: "open", attempts: 0, nextCheckInMs: settings.openRecheckMs }
     case "abandoned":

@@ -71,6 +71,19 @@ describe("ledger state machine", () => {
     expect(isAllowedTransition("completed", "paid")).toBe(false)
   })
 
+  it("lets an abandoned invoice that got paid and placed complete, and order-first grace wait exactly its remainder", () => {
+    expect(isAllowedTransition("abandoned", "completed")).toBe(true)
+    expect(isAllowedTransition("abandoned", "resolved")).toBe(true)
+    expect(nextLedgerState(at("open", 3), { kind: "grace", remainingMs: 42_000 })).toEqual({ state: "open", attempts: 3, nextCheckInMs: 42_000 })
+    expect(nextLedgerState(at("open"), { kind: "grace", remainingMs: -5 }).nextCheckInMs).toBe(0)
+  })
+
+  it("keeps a failed look where it was and tries again after a backoff", () => {
+    const next = nextLedgerState(at("paid", 2), { kind: "check_failed", error: "Meum 503" })
+    expect(next).toEqual({ state: "paid", attempts: 2, nextCheckInMs: expect.any(Number) })
+    expect(next.nextCheckInMs).toBeGreaterThan(0)
+  })
+
   it("keeps only states with work for the job active", () => {
     expect([...ACTIVE_STATES].sort()).toEqual(["abandoned", "open", "paid"])
   })
