@@ -113,5 +113,19 @@ export const all = [outcome, started, options, sandbox, client, status, ids, sta
   expect(JSON.parse(/LEDGER=(.*)/.exec(output)![1])).toEqual({ invoices: 0, deliveries: 0 })
   // The plugin's own routes came with it.
   expect(fs.existsSync(path.join(app, "node_modules/medusa-payment-meum/.medusa/server/src/api/hooks/meum/route.js"))).toBe(true)
+
+  // A storefront (no Medusa server in it) installs the package without pulling Medusa's server
+  // packages in through the peers (they are optional), and the storefront entry loads.
+  const storefront = path.join(work, "storefront")
+  fs.mkdirSync(storefront)
+  fs.writeFileSync(path.join(storefront, "package.json"), JSON.stringify({ name: "a-storefront", private: true, dependencies: { "medusa-payment-meum": `file:${tarball}` } }))
+  run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], storefront)
+  expect(fs.existsSync(path.join(storefront, "node_modules/@medusajs/medusa"))).toBe(false)
+  expect(fs.existsSync(path.join(storefront, "node_modules/@medusajs/framework"))).toBe(false)
+  const loaded = run(process.execPath, ["-e", "const s = require('medusa-payment-meum/storefront'); console.log(typeof s.startMeumCheckout, typeof s.completeMeumCheckout)"], storefront)
+  expect(loaded.trim()).toBe("function function")
+  const sizeKb = Number(run("du", ["-sk", path.join(storefront, "node_modules")], storefront).split(/\s+/)[0])
+  console.log(`storefront install of medusa-payment-meum: ${fs.readdirSync(path.join(storefront, "node_modules")).length} top-level packages, ${(sizeKb / 1024).toFixed(1)} MiB`)
+  expect(sizeKb).toBeLessThan(60 * 1024)
   execFileSync("rm", ["-rf", work])
 })
