@@ -11,6 +11,7 @@ import { storeFlow } from "../helpers/store-flow"
 import { ordersForCart, sessionState } from "../helpers/medusa-state"
 import { TEST_WEBHOOK_SECRET, useMeumSandbox } from "../helpers/meum-sandbox-env"
 import { adminAuthHeaders } from "../helpers/admin-auth"
+import { cartWithOpenInvoice, payWithWebhooksLost as payWithLostWebhooks } from "../helpers/meum-hooks-flow"
 
 jest.setTimeout(300 * 1000)
 
@@ -30,26 +31,8 @@ medusaIntegrationTestRunner({
       seed = await seedStore(getContainer())
     })
 
-    async function cartWithSession(email?: string) {
-      const cart = await flow().createCart(email)
-      await flow().addItem(cart.id, seed.variantId, 2)
-      const session = await flow().startSession(cart.id, "pp_meum_meum")
-      const invoiceId = String(session.data.invoice_id)
-      await env.sandbox().waitForDeliveries(
-        (all) => all.some((d) => d.invoice_id === invoiceId && d.event_type === "invoice.created" && d.status_code === 200),
-        { timeoutMs: 30_000 }
-      )
-      return { cartId: cart.id, session, invoiceId }
-    }
-
-    async function payWithWebhooksLost(invoiceId: string, outcome: "paid" | "underpaid" = "paid") {
-      env.sandbox().setFaults({ webhook_drop_rate: 1 })
-      try {
-        await env.sandbox().simulate(invoiceId, outcome)
-      } finally {
-        env.sandbox().resetFaults()
-      }
-    }
+    const cartWithSession = (email?: string) => cartWithOpenInvoice(flow(), env.sandbox(), seed.variantId, email)
+    const payWithWebhooksLost = (invoiceId: string, outcome?: "paid" | "underpaid") => payWithLostWebhooks(env.sandbox(), invoiceId, outcome)
 
     function postWebhook(invoiceId: string, type = "invoice.paid", eventId = `evt_${String(++eventCounter).padStart(32, "0")}`) {
       const body = JSON.stringify({ id: eventId, type, createdAt: new Date().toISOString(), data: { invoice_id: invoiceId } })

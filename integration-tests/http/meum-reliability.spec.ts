@@ -14,6 +14,7 @@ import { storeFlow } from "../helpers/store-flow"
 import { capturesForCollection, ordersForCart, sessionState } from "../helpers/medusa-state"
 import { TEST_API_KEY, TEST_WEBHOOK_SECRET, useMeumSandbox } from "../helpers/meum-sandbox-env"
 import { adminAuthHeaders } from "../helpers/admin-auth"
+import { cartWithOpenInvoice, payWithWebhooksLost as payWithLostWebhooks } from "../helpers/meum-hooks-flow"
 
 jest.setTimeout(300 * 1000)
 
@@ -43,29 +44,8 @@ medusaIntegrationTestRunner({
       seed = await seedStore(getContainer())
     })
 
-    async function cartWithSession() {
-      const cart = await flow().createCart()
-      await flow().addItem(cart.id, seed.variantId, 2)
-      const session = await flow().startSession(cart.id, "pp_meum_meum")
-      const invoiceId = String(session.data.invoice_id)
-      // /hooks/meum acts on the re-fetched invoice, not on the event type: an invoice.created
-      // still in flight when the test pays would legitimately place the order. Let it land first.
-      await env.sandbox().waitForDeliveries(
-        (all) => all.some((d) => d.invoice_id === invoiceId && d.event_type === "invoice.created" && d.status_code === 200),
-        { timeoutMs: 30_000 }
-      )
-      return { cartId: cart.id, session, invoiceId }
-    }
-
-    /** Pays at Meum while every webhook is lost on the way. */
-    async function payWithWebhooksLost(invoiceId: string, outcome: "paid" | "underpaid" | "expired" = "paid") {
-      env.sandbox().setFaults({ webhook_drop_rate: 1 })
-      try {
-        await env.sandbox().simulate(invoiceId, outcome)
-      } finally {
-        env.sandbox().resetFaults()
-      }
-    }
+    const cartWithSession = () => cartWithOpenInvoice(flow(), env.sandbox(), seed.variantId)
+    const payWithWebhooksLost = (invoiceId: string, outcome?: "paid" | "underpaid" | "expired") => payWithLostWebhooks(env.sandbox(), invoiceId, outcome)
 
     function postWebhook(invoiceId: string, type = "invoice.paid", options: { secret?: string; body?: string } = {}) {
       const id = (options.body && bodyEventId(options.body)) || `evt_${String(++eventCounter).padStart(32, "0")}`
