@@ -8,7 +8,7 @@
  * The HMAC key is derived from the Meum API key: every process of the store can verify it, and
  * the token itself reveals nothing secret (the cart id is the shopper's own).
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto"
+import { seal, sealMatches } from "./server-seal"
 
 export const CART_REFERENCE_FIELD = "meum_cart_ref"
 
@@ -21,18 +21,14 @@ export interface CartReference {
   paymentCollectionId: string
 }
 
-const deriveKey = (apiKey: string): Buffer =>
-  createHash("sha256").update("medusa-payment-meum/cart-reference/v1\0").update(apiKey).digest()
-
-const mac = (apiKey: string, payload: string): string =>
-  createHmac("sha256", deriveKey(apiKey)).update(payload).digest("base64url")
+const PURPOSE = "cart-reference"
 
 const encodePayload = (reference: CartReference): string =>
   [reference.kind, reference.id, reference.paymentCollectionId].map(encodeURIComponent).join("~")
 
 export function signCartReference(reference: CartReference, apiKey: string): string {
   const payload = encodePayload(reference)
-  return `${payload}.${mac(apiKey, payload)}`
+  return `${payload}.${seal(PURPOSE, apiKey, payload)}`
 }
 
 export function verifyCartReference(token: unknown, apiKey: string): CartReference | undefined {
@@ -40,9 +36,7 @@ export function verifyCartReference(token: unknown, apiKey: string): CartReferen
   const dot = token.lastIndexOf(".")
   if (dot <= 0) return undefined
   const payload = token.slice(0, dot)
-  const given = Buffer.from(token.slice(dot + 1))
-  const expected = Buffer.from(mac(apiKey, payload))
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined
+  if (!sealMatches(PURPOSE, apiKey, payload, token.slice(dot + 1))) return undefined
   const [kind, id, paymentCollectionId] = payload.split("~").map(decodeURIComponent)
   if ((kind !== "cart" && kind !== "payment_collection") || !id || !paymentCollectionId) return undefined
   return { kind, id, paymentCollectionId }

@@ -9,7 +9,7 @@
  * secret derived from the Meum API key: only the server can make one, every process of the
  * store can check one, and one sealed decision cannot be moved to another session or invoice.
  */
-import { createHash, createHmac, timingSafeEqual } from "node:crypto"
+import { seal, sealMatches } from "./server-seal"
 
 export const UNDERPAID_DECISION_FIELD = "meum_underpaid_decision"
 export const UNDERPAID_SEAL_FIELD = "meum_underpaid_seal"
@@ -20,17 +20,14 @@ export interface AcceptedUnderpayment {
   paidAmount: string
 }
 
-const deriveKey = (apiKey: string): Buffer =>
-  createHash("sha256").update("medusa-payment-meum/underpaid-decision/v1\0").update(apiKey).digest()
+const PURPOSE = "underpaid-decision"
 
-const sealOf = (decision: AcceptedUnderpayment, apiKey: string): string =>
-  createHmac("sha256", deriveKey(apiKey))
-    .update(["accepted", decision.sessionId, decision.invoiceId, decision.paidAmount].map(encodeURIComponent).join("~"))
-    .digest("base64url")
+const payloadOf = (decision: AcceptedUnderpayment): string =>
+  ["accepted", decision.sessionId, decision.invoiceId, decision.paidAmount].map(encodeURIComponent).join("~")
 
 /** The fields the admin's accept decision writes into the session data. */
 export function sealAcceptedUnderpayment(decision: AcceptedUnderpayment, apiKey: string): Record<string, string> {
-  return { [UNDERPAID_DECISION_FIELD]: "accepted", [UNDERPAID_SEAL_FIELD]: sealOf(decision, apiKey) }
+  return { [UNDERPAID_DECISION_FIELD]: "accepted", [UNDERPAID_SEAL_FIELD]: seal(PURPOSE, apiKey, payloadOf(decision)) }
 }
 
 /** True only for a decision the server sealed for exactly this session, invoice and amount. */
@@ -40,9 +37,5 @@ export function isSealedAcceptance(
   apiKey: string
 ): boolean {
   if (data?.[UNDERPAID_DECISION_FIELD] !== "accepted") return false
-  const given = data[UNDERPAID_SEAL_FIELD]
-  if (typeof given !== "string" || given.length > 128) return false
-  const expected = Buffer.from(sealOf(decision, apiKey))
-  const actual = Buffer.from(given)
-  return actual.length === expected.length && timingSafeEqual(actual, expected)
+  return sealMatches(PURPOSE, apiKey, payloadOf(decision), data[UNDERPAID_SEAL_FIELD])
 }

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto"
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ledgerOf } from "./ledger"
+import { isUniqueViolation, ledgerOf } from "./ledger"
 
 /** Outcomes after which a repeat of the event needs no work (its state is already committed). */
 const SETTLED_OUTCOMES = new Set(["captured", "updated", "ignored", "order_canceled", "unknown_status", "mismatch", "skipped"])
@@ -22,9 +22,6 @@ interface DeliveryRow {
   outcome: string | null
   deliveries: number
 }
-
-const isUniqueViolation = (error: unknown): boolean =>
-  (error as { code?: string })?.code === "23505" || /unique|duplicate|already exists/i.test(String((error as Error)?.message ?? ""))
 
 export async function recordRejectedDelivery(
   container: MedusaContainer,

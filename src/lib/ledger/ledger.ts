@@ -65,7 +65,8 @@ export async function findLedgerInvoice(container: MedusaContainer, invoiceId: s
   return row as unknown as LedgerInvoiceRow | undefined
 }
 
-const isUniqueViolation = (error: unknown): boolean =>
+/** Postgres unique violation (23505), as the module's data layer reports it. */
+export const isUniqueViolation = (error: unknown): boolean =>
   /unique|duplicate|already exists/i.test(String((error as { message?: string })?.message ?? "")) ||
   (error as { code?: string })?.code === "23505"
 
