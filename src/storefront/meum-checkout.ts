@@ -8,31 +8,19 @@
  *   const outcome = await completeMeumCheckout(sdk, cartId)
  *   // "order" → show it · "pending" → "waiting for payment confirmation" · "restart" → pay again
  *   // "underpaid" / "under_review" → the payment is kept for the merchant: do not start again
+ *
+ * For server actions and route handlers (cart id in, one step per call) see meumRedirectUrl,
+ * attemptMeumCompletion, buildMeumReturnUrl / parseMeumReturnUrl and completeThenRedirect.
  */
+import { completeOnce } from "./attempt-completion"
+import { MEUM_PROVIDER_ID, type MeumClosedReason } from "./constants"
+import { MeumCheckoutError } from "./errors"
+import type { MeumSdkHeaders, MeumStorefrontSdk } from "./sdk"
+import { checkoutStartOf, findMeumSession, reusableMeumSession, type MeumCheckoutStart } from "./session"
 
-export const MEUM_PROVIDER_ID = "pp_meum_meum"
-
-/** The part of @medusajs/js-sdk's `Medusa` instance this helper uses. */
-export interface MeumStorefrontSdk {
-  store: {
-    payment: {
-      initiatePaymentSession(cart: any, body: { provider_id: string; data?: Record<string, unknown> }): Promise<{ payment_collection: any }>
-    }
-    cart: {
-      complete(cartId: string): Promise<{ type: "order"; order: any } | { type: "cart"; cart: any; error?: any }>
-      retrieve(cartId: string, query?: Record<string, unknown>): Promise<{ cart: any }>
-    }
-  }
-}
-
-export interface MeumCheckoutStart {
-  checkoutUrl: string
-  sessionId: string
-  invoiceId: string
-  expiresAt: string | null
-  /** The cart's existing open invoice was reused (nothing was created). */
-  reused?: boolean
-}
+export { HELD_MESSAGES, MEUM_PROVIDER_ID } from "./constants"
+export type { MeumStorefrontSdk } from "./sdk"
+export type { MeumCheckoutStart } from "./session"
 
 export async function startMeumCheckout(
   sdk: MeumStorefrontSdk,
@@ -42,36 +30,19 @@ export async function startMeumCheckout(
   const providerId = options.providerId ?? MEUM_PROVIDER_ID
   // Revisiting the payment step with an unchanged cart reuses the open invoice: no cancel + create
   // (each create spends Meum's shared 30/min, and the shopper may already be paying it).
-  const live = reusableSession(cart.payment_collection, providerId)
+  const collection = cart.payment_collection as { amount?: unknown } | undefined
+  const live = reusableMeumSession(collection, { providerId, amount: collection?.amount })
   if (live) return live
   const { payment_collection } = await sdk.store.payment.initiatePaymentSession(cart, {
     provider_id: providerId,
     ...(options.returnUrl ? { data: { return_url: options.returnUrl } } : {}),
   })
-  const session = (payment_collection?.payment_sessions ?? []).find((s: any) => s.provider_id === providerId)
+  const session = findMeumSession(payment_collection, providerId)
   const checkoutUrl = session?.data?.checkout_url
   if (!session || typeof checkoutUrl !== "string") {
-    throw new Error("Meum did not return a checkout URL for this cart")
+    throw new MeumCheckoutError("invoice_not_payable", "Meum did not return a checkout URL for this cart")
   }
-  return {
-    checkoutUrl,
-    sessionId: session.id,
-    invoiceId: String(session.data.invoice_id),
-    expiresAt: session.data.expires_at ?? null,
-  }
-}
-
-const OPEN_INVOICE = new Set(["pending", "quoted", "awaiting_payment"])
-
-/** The cart's Meum session if it can still be paid as is: open invoice, same amount as the cart now. */
-function reusableSession(collection: unknown, providerId: string): MeumCheckoutStart | undefined {
-  const typed = collection as { amount?: unknown; payment_sessions?: any[] } | undefined
-  const session = (typed?.payment_sessions ?? []).find((s: any) => s?.provider_id === providerId)
-  const data = session?.data
-  if (!session || !data || typeof data.checkout_url !== "string" || !OPEN_INVOICE.has(String(data.status))) return undefined
-  if (!["pending", "pending_authorization"].includes(String(session.status))) return undefined
-  if (typed?.amount === undefined || Number(session.amount) !== Number(typed.amount)) return undefined
-  return { checkoutUrl: data.checkout_url, sessionId: session.id, invoiceId: String(data.invoice_id), expiresAt: data.expires_at ?? null, reused: true }
+  return checkoutStartOf(session, checkoutUrl)
 }
 
 export type MeumCompletion =
@@ -81,7 +52,7 @@ export type MeumCompletion =
   | { kind: "underpaid"; paidAmount?: string; message: string }
   /** Paid, but not as asked (amount or currency): held for the merchant — do not start again. */
   | { kind: "under_review"; message: string }
-  | { kind: "restart"; reason: "invoice_closed" | "payment_failed" | "session_missing" | "cart_error"; message?: string }
+  | { kind: "restart"; reason: MeumClosedReason; message?: string }
 
 export interface CompleteOptions {
   /** Stop polling after this long and answer "pending" (the webhook will still place the order). */
@@ -89,6 +60,7 @@ export interface CompleteOptions {
   pollIntervalMs?: number
   signal?: AbortSignal
   providerId?: string
+  headers?: MeumSdkHeaders
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   now?: () => number
 }
@@ -102,20 +74,10 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
     })
   })
 
-const RESTART_FOR_SESSION_STATUS: Record<string, Extract<MeumCompletion, { kind: "restart" }>["reason"]> = {
-  canceled: "invoice_closed",
-  error: "payment_failed",
-}
-
-export const HELD_MESSAGES = {
-  underpaid: "We received less than the order total. Your payment is safe: the store will contact you to complete or refund it.",
-  under_review: "We received your payment, but it does not match the order. The store will review it and contact you.",
-} as const
-
 /**
- * Completes the cart after the shopper comes back from Meum, handling Medusa's answers:
- * order → done; 400 (not paid yet) → poll within a bound; 409 (completion in progress, e.g. the
- * webhook is placing the order right now) → retry; a dead invoice → restart.
+ * Completes the cart after the shopper comes back from Meum, polling attemptMeumCompletion within
+ * a bound: order → done; not paid yet (400) or completion in progress (409, e.g. the webhook is
+ * placing the order right now) → wait and retry; a dead invoice → restart; held → its own outcome.
  */
 export async function completeMeumCheckout(
   sdk: MeumStorefrontSdk,
@@ -126,28 +88,21 @@ export async function completeMeumCheckout(
   const now = options.now ?? Date.now
   const deadline = now() + (options.maxWaitMs ?? 60_000)
   const interval = options.pollIntervalMs ?? 2_000
-  const providerId = options.providerId ?? MEUM_PROVIDER_ID
 
   for (;;) {
-    try {
-      const result = await sdk.store.cart.complete(cartId)
-      if (result.type === "order") return { kind: "order", order: result.order }
-      return { kind: "restart", reason: "cart_error", message: result.error?.message }
-    } catch (error) {
-      const status = (error as { status?: number }).status
-      if (status !== 400 && status !== 409) throw error
-      if (status === 400) {
-        const { cart } = await sdk.store.cart.retrieve(cartId, { fields: "*payment_collection.payment_sessions" })
-        if (cart?.completed_at) continue // placed meanwhile: the next complete returns the order
-        const session = (cart?.payment_collection?.payment_sessions ?? []).find((s: any) => s.provider_id === providerId)
-        if (!session) return { kind: "restart", reason: "session_missing" }
-        if (session.status === "requires_more") {
-          return { kind: "underpaid", paidAmount: session.data?.paid_amount ?? undefined, message: HELD_MESSAGES.underpaid }
-        }
-        if (session.status === "error" && session.data?.meum_flag === "amount_mismatch") return { kind: "under_review", message: HELD_MESSAGES.under_review }
-        const restart = RESTART_FOR_SESSION_STATUS[session.status]
-        if (restart) return { kind: "restart", reason: restart }
-      }
+    const { attempt, order } = await completeOnce(sdk, cartId, { providerId: options.providerId, headers: options.headers })
+    switch (attempt.kind) {
+      case "order":
+        return { kind: "order", order }
+      case "underpaid":
+        return { kind: "underpaid", paidAmount: attempt.paidAmount, message: attempt.message }
+      case "under_review":
+        return { kind: "under_review", message: attempt.message }
+      case "closed":
+        return { kind: "restart", reason: attempt.reason, message: attempt.detail }
+      case "not_paid_yet":
+      case "in_progress":
+        break
     }
     if (options.signal?.aborted || now() + interval > deadline) return { kind: "pending" }
     await sleep(interval, options.signal)

@@ -1,0 +1,28 @@
+/** Typed errors of the storefront helper: catch them and switch on `code`. */
+
+export type MeumCheckoutErrorCode =
+  /** The cart id is unknown to the store. */
+  | "cart_not_found"
+  /** The cart is already an order (e.g. the webhook placed it): show the order, do not pay again. */
+  | "cart_completed"
+  /** Meum gave no checkout_url: the invoice cannot be paid (closed, or Meum refused it). */
+  | "invoice_not_payable"
+  /** Order-first: the session is not `pending_authorization`, so the cart cannot become an order before payment. */
+  | "not_order_first"
+  /** Another request (or the webhook) is completing this cart right now: try again in a moment. */
+  | "completion_in_progress"
+  /** Order-first: the cart could not be completed (the invoice is closed, underpaid or held). */
+  | "completion_failed"
+
+export class MeumCheckoutError extends Error {
+  override readonly name = "MeumCheckoutError"
+  constructor(
+    readonly code: MeumCheckoutErrorCode,
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+export const isMeumCheckoutError = (error: unknown, code?: MeumCheckoutErrorCode): error is MeumCheckoutError =>
+  error instanceof MeumCheckoutError && (code === undefined || error.code === code)
