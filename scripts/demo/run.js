@@ -3,7 +3,8 @@
 // Meum sandbox → Medusa with the admin → the demo storefront. Prints the URLs and writes them to
 // .demo/demo.json. Ctrl-C stops everything it started. Ports: DEMO_PG_PORT, DEMO_MEDUSA_PORT,
 // DEMO_SANDBOX_PORT, DEMO_STOREFRONT_PORT. With MEUM_API_KEY and MEUM_WEBHOOK_SECRET set, the real
-// Meum is used instead of the sandbox.
+// Meum is used instead of the sandbox. DEMO_CLUSTER=1: Medusa runs as two servers and a worker on
+// Redis behind the same port (scripts/demo/cluster.js).
 "use strict"
 
 require("ts-node").register({ transpileOnly: true })
@@ -11,10 +12,12 @@ const fs = require("node:fs")
 const http = require("node:http")
 const net = require("node:net")
 const path = require("node:path")
-const { spawn, spawnSync } = require("node:child_process")
+const { spawnSync } = require("node:child_process")
 const { Client } = require("pg")
 const { startEmbeddedPostgres } = require("../lib/embedded-postgres")
 const { startMeumSandbox } = require("../../src/sandbox")
+const { startMedusaProcess } = require("../lib/medusa-process")
+const { startDemoCluster } = require("./cluster")
 
 const root = path.resolve(__dirname, "../..")
 const demoDir = path.join(root, ".demo")
@@ -41,15 +44,6 @@ function run(args, env) {
   const result = spawnSync(medusaBin, args, { cwd: root, env, encoding: "utf8" })
   if (result.status !== 0) throw new Error(`medusa ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`)
   return result.stdout
-}
-
-async function waitForHealth(url, child) {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error("Medusa exited during start")
-    const ok = await fetch(url).then((r) => r.ok, () => false)
-    if (ok) return
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
 }
 
 async function main() {
@@ -133,17 +127,16 @@ async function main() {
     cleanups.push(() => sandbox.stop())
   }
 
-  // `medusa develop` forks the server: its own process group, so the whole group can be ended.
-  const medusa = spawn(medusaBin, ["develop"], { cwd: root, env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
-  const medusaLog = fs.createWriteStream(path.join(demoDir, "medusa.log"))
-  medusa.stdout.pipe(medusaLog)
-  medusa.stderr.pipe(medusaLog)
-  cleanups.push(async () => {
-    try {
-      process.kill(-medusa.pid, "SIGTERM")
-    } catch {}
-    await new Promise((resolve) => (medusa.exitCode !== null ? resolve() : medusa.once("exit", resolve)))
-  })
+  // One process (`medusa develop`, admin included), or the production layout on Redis.
+  const cluster = process.env.DEMO_CLUSTER === "1"
+  let medusa
+  if (cluster) {
+    medusa = await startDemoCluster({ env, port: ports.medusa, demoDir, log })
+  } else {
+    fs.rmSync(path.join(demoDir, "medusa.log"), { force: true })
+    medusa = startMedusaProcess({ command: "develop", port: ports.medusa, env, logFile: path.join(demoDir, "medusa.log"), readyTimeoutMs: 600_000 })
+  }
+  cleanups.push(() => medusa.stop())
 
   const demo = {
     storefront: storefrontUrl,
@@ -154,6 +147,7 @@ async function main() {
     sandbox: sandbox ? sandbox.url : "real Meum",
     publishable_key: seed.publishableKey,
     region_id: seed.regionId,
+    layout: cluster ? { kind: "cluster", ...medusa.layout } : { kind: "single", servers: [ports.medusa] },
   }
   const storefrontConfig = { storeApi: medusaUrl, publishableKey: seed.publishableKey, regionId: seed.regionId, variantId: seed.variantId, unitPrice: seed.unitPrice }
   // The storefront script: @medusajs/js-sdk + our storefront helper, bundled for the browser.
@@ -186,13 +180,14 @@ async function main() {
       })
   )
 
-  await waitForHealth(`${medusaUrl}/health`, medusa)
+  await medusa.ready
   fs.writeFileSync(path.join(demoDir, "demo.json"), JSON.stringify(demo, null, 2))
   log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
   log(`storefront  ${demo.storefront}`)
   log(`admin       ${demo.admin}  (${adminEmail} / ${adminPassword})`)
   log(`store API   ${demo.store_api}  (publishable key ${seed.publishableKey})`)
   log(`sandbox     ${demo.sandbox}`)
+  log(`layout      ${cluster ? `cluster: ${medusa.describe}` : `one process (medusa develop) on port ${ports.medusa}`}`)
   if (process.env.DEMO_EXIT_WHEN_READY === "1") await shutdown(0)
 }
 

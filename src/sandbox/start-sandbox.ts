@@ -40,6 +40,7 @@ import { createControlRouter } from "./control-api"
 import { InvoiceStore, type InvoiceEvent, type SandboxInvoice, type SimulatedOutcome } from "./invoice-store"
 import { SlidingWindowRateLimiter, type RateLimit } from "./rate-limiter"
 import { newInvoiceId } from "./ids"
+import { ApiRequestLog, type ApiRequest } from "./request-log"
 import {
   SandboxSettings,
   type ClosedCheckoutUrlMode,
@@ -95,9 +96,15 @@ export interface MeumSandbox {
   setFaults(patch: Partial<Faults>): Faults
   resetFaults(): Faults
   addWebhookEndpoint(url: string): void
+  /** Replaces every webhook endpoint (e.g. point Meum at one server of a cluster). */
+  setWebhookEndpoints(urls: string[]): void
   /** Changes the webhook retry schedule at run time (tests that need a window between attempts). */
   setWebhookRetry(patch: Partial<WebhookRetry>): WebhookRetry
   deliveries(): Delivery[]
+  /** Every API request (/v1/…) since the start or the last reset, oldest first. */
+  requests(): ApiRequest[]
+  /** Resolves with the next API request matching the predicate. */
+  waitForRequest(predicate: (request: ApiRequest) => boolean, options?: { timeoutMs?: number }): Promise<ApiRequest>
   /** Webhook events queued by the `webhook_hold` fault, sent when it is switched off. */
   heldWebhooks(): number
   waitForDeliveries(predicate: (deliveries: Delivery[]) => boolean, options?: { timeoutMs?: number }): Promise<Delivery[]>
@@ -148,8 +155,10 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
   for (const url of options.webhookUrls ?? []) webhooks.endpoints.add(url)
   store.on("event", (event) => webhooks.send(event))
 
+  const requestLog = new ApiRequestLog()
   const reset = () => {
     store.reset()
+    requestLog.clear()
     webhooks.dropHeld() // events of forgotten invoices must not go out when the hold is lifted
     faults.reset()
     rateLimiter.reset()
@@ -162,6 +171,10 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
   app.use((req: Request, res: Response, next: NextFunction) => {
     const started = Date.now()
     res.on("finish", () => log(`meum-sandbox ${req.method} ${req.path} ${res.statusCode} ${Date.now() - started}ms`))
+    next()
+  })
+  app.use("/v1", (req: Request, _res: Response, next: NextFunction) => {
+    requestLog.record({ method: req.method, path: req.originalUrl.split("?")[0], query: { ...req.query }, host: req.headers.host ?? "", at: Date.now() })
     next()
   })
   app.use(createApiRouter(store, faults, rateLimiter, {
@@ -215,8 +228,14 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
     setFaults: (patch) => faults.set(patch),
     resetFaults: () => faults.reset(),
     addWebhookEndpoint: (url) => void webhooks.endpoints.add(url),
+    setWebhookEndpoints: (urls) => {
+      webhooks.endpoints.clear()
+      for (const url of urls) webhooks.endpoints.add(url)
+    },
     setWebhookRetry: (patch) => webhooks.setRetry(patch),
     deliveries: () => webhooks.deliveries(),
+    requests: () => requestLog.list(),
+    waitForRequest: (predicate, waitOptions) => requestLog.waitFor(predicate, waitOptions),
     heldWebhooks: () => webhooks.heldCount(),
     waitForDeliveries: (predicate, waitOptions) => webhooks.waitForDeliveries(predicate, waitOptions),
     waitForInvoiceEvent: (predicate, waitOptions) =>

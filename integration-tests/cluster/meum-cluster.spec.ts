@@ -1,0 +1,202 @@
+/**
+ * The production layout (README "Running in production"): two server processes and one worker on
+ * one PostgreSQL and one Redis, Medusa's production modules, the Meum sandbox over real HTTP.
+ * What must hold across processes goes through the ledger and Medusa's locking module — these
+ * tests fail if any of it lived in one process's memory. Each process's log: .cache/cluster/<run>/.
+ */
+import type { AxiosInstance } from "axios"
+import { startClusterStore, type ClusterStore, type MedusaProcess } from "../helpers/cluster-store"
+import { waitUntil } from "../helpers/wait-until"
+
+jest.setTimeout(10 * 60 * 1000)
+
+let cluster: ClusterStore
+
+beforeAll(async () => {
+  // Every 2 s: the job's ticks are what test 3 counts, and what recovers lost webhooks here.
+  cluster = await startClusterStore({ reconcileSchedule: "*/2 * * * * *" })
+})
+
+afterAll(async () => {
+  await cluster?.stop()
+})
+
+afterEach(() => {
+  cluster.sandbox.resetFaults()
+})
+
+async function cartWithSession(api: AxiosInstance, tag: string) {
+  const { seed } = cluster
+  const created = await api.post("/store/carts", {
+    region_id: seed.regionId,
+    email: `${tag}@example.com`,
+    items: [{ variant_id: seed.variantId, quantity: 1 }],
+  })
+  if (created.status !== 200) throw new Error(`cart: ${created.status} ${JSON.stringify(created.data)}`)
+  const cartId: string = created.data.cart.id
+  const collection = await api.post("/store/payment-collections", { cart_id: cartId })
+  const session = await api.post(`/store/payment-collections/${collection.data.payment_collection.id}/payment-sessions`, { provider_id: "pp_meum_meum" })
+  if (session.status !== 200) throw new Error(`session: ${session.status} ${JSON.stringify(session.data)}`)
+  const invoiceId = String(session.data.payment_collection.payment_sessions[0].data.invoice_id)
+  return { cartId, invoiceId, collectionId: String(collection.data.payment_collection.id), sessionId: String(session.data.payment_collection.payment_sessions[0].id) }
+}
+
+async function inParallel<T>(count: number, concurrency: number, run: (index: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count)
+  let next = 0
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        const index = next++
+        results[index] = await run(index)
+      }
+    })
+  )
+  return results
+}
+
+async function ordersPerCart(cartIds: string[]): Promise<Map<string, number>> {
+  const { rows } = await cluster.db.query<{ cart_id: string; orders: string }>(
+    "SELECT cart_id, count(*) AS orders FROM order_cart WHERE cart_id = ANY($1) AND deleted_at IS NULL GROUP BY cart_id",
+    [cartIds]
+  )
+  return new Map(rows.map((row) => [row.cart_id, Number(row.orders)]))
+}
+
+async function capturesPerCollection(collectionIds: string[]): Promise<Map<string, number>> {
+  const { rows } = await cluster.db.query<{ payment_collection_id: string; captures: string }>(
+    `SELECT p.payment_collection_id, count(c.id) AS captures FROM payment p JOIN capture c ON c.payment_id = p.id
+     WHERE p.payment_collection_id = ANY($1) AND c.deleted_at IS NULL GROUP BY p.payment_collection_id`,
+    [collectionIds]
+  )
+  return new Map(rows.map((row) => [row.payment_collection_id, Number(row.captures)]))
+}
+
+const everyCartHasAnOrder = (cartIds: string[], timeoutMs: number) =>
+  waitUntil(async () => (await ordersPerCart(cartIds)).size === cartIds.length, { timeoutMs, what: `an order for each of ${cartIds.length} carts` })
+
+async function invoiceCreatedLanded(invoiceIds: string[]) {
+  const wanted = new Set(invoiceIds)
+  await cluster.sandbox.waitForDeliveries(
+    (all) => new Set(all.filter((d) => wanted.has(d.invoice_id) && d.event_type === "invoice.created" && d.status_code === 200).map((d) => d.invoice_id)).size === wanted.size,
+    { timeoutMs: 60_000 }
+  )
+}
+
+const fromServer = (host: string) => host.startsWith("127.0.0.1:")
+const runStarts = (since: number) =>
+  cluster.sandbox.requests().filter((r) => r.at >= since && r.method === "GET" && r.path === "/v1/invoices" && r.query.status === "paid" && !r.query.starting_after)
+
+it("a paid webhook delivered to both servers at once, twice each, gives exactly one order and one capture", async () => {
+  const { sandbox, servers } = cluster
+  sandbox.setWebhookEndpoints(servers.map((server) => `${server.url}/hooks/meum`))
+  const carts = await inParallel(6, 3, (index) => cartWithSession(cluster.api(servers[index % 2]), `both-${index}`))
+  await invoiceCreatedLanded(carts.map((c) => c.invoiceId))
+
+  sandbox.setFaults({ webhook_hold: true, webhook_duplicates: 2 })
+  for (const { invoiceId } of carts) await sandbox.simulate(invoiceId, "paid")
+  const invoiceIds = new Set(carts.map((c) => c.invoiceId))
+  const answered = sandbox.waitForDeliveries(
+    (all) => all.filter((d) => invoiceIds.has(d.invoice_id) && d.event_type === "invoice.paid" && d.status_code !== null && d.status_code < 300).length >= carts.length * 4,
+    { timeoutMs: 120_000 }
+  )
+  sandbox.setFaults({ webhook_hold: false })
+  const deliveries = await answered
+  // Each server answered each copy: the dedupe and the lock are shared, not per process.
+  for (const server of servers) {
+    const toServer = deliveries.filter((d) => invoiceIds.has(d.invoice_id) && d.event_type === "invoice.paid" && d.url.startsWith(server.url))
+    expect(toServer.length).toBeGreaterThanOrEqual(carts.length * 2)
+  }
+  await everyCartHasAnOrder(carts.map((c) => c.cartId), 60_000)
+  expect([...(await ordersPerCart(carts.map((c) => c.cartId))).values()]).toEqual(carts.map(() => 1))
+  expect([...(await capturesPerCollection(carts.map((c) => c.collectionId))).values()]).toEqual(carts.map(() => 1))
+})
+
+it("the shopper completing on one server while the webhook lands on the other gives one order (50 races)", async () => {
+  const { sandbox, servers } = cluster
+  const [shopperServer, webhookServer] = servers
+  sandbox.setWebhookEndpoints([`${webhookServer.url}/hooks/meum`])
+  const shopper = cluster.api(shopperServer)
+  const carts = await inParallel(50, 4, (index) => cartWithSession(shopper, `race-${index}`))
+  await invoiceCreatedLanded(carts.map((c) => c.invoiceId))
+
+  sandbox.setFaults({ webhook_hold: true })
+  for (const { invoiceId } of carts) await sandbox.simulate(invoiceId, "paid")
+  sandbox.setFaults({ webhook_hold: false })
+  const completions = await Promise.all(carts.map(({ cartId }) => shopper.post(`/store/carts/${cartId}/complete`, {})))
+
+  await everyCartHasAnOrder(carts.map((c) => c.cartId), 120_000)
+  const orders = await ordersPerCart(carts.map((c) => c.cartId))
+  expect([...orders.values()]).toEqual(carts.map(() => 1))
+  expect([...(await capturesPerCollection(carts.map((c) => c.collectionId))).values()]).toEqual(carts.map(() => 1))
+  // The shopper got the order, or was told the cart is being completed — never a 500.
+  for (const completion of completions) {
+    expect(completion.status).toBeLessThan(500)
+    if (completion.status === 200 && completion.data.type === "order") expect(completion.data.order.id).toMatch(/^order_/)
+  }
+  expect(completions.filter((c) => c.status === 200 && c.data.type === "order").length).toBeGreaterThan(0)
+})
+
+it("the reconcile job runs on the worker only, once per tick even with two workers", async () => {
+  const second = await cluster.startProcess("worker")
+  expect(second.port).toBeGreaterThan(0)
+  const since = Date.now()
+  for (let tick = 0; tick < 6; tick++) {
+    await cluster.sandbox.waitForRequest((r) => r.path === "/v1/invoices" && r.query.status === "paid" && !r.query.starting_after, { timeoutMs: 15_000 })
+  }
+  const elapsed = Date.now() - since
+  const starts = runStarts(since)
+  const workerHosts = [0, 1].map((index) => cluster.workerHost(index))
+  expect(starts.filter((r) => fromServer(r.host))).toEqual([])
+  expect(starts.every((r) => workerHosts.some((host) => r.host.startsWith(`${host}:`)))).toBe(true)
+  // Two workers running the same tick would start within milliseconds of each other.
+  const gaps = starts.slice(1).map((r, index) => r.at - starts[index].at)
+  expect(Math.min(...gaps)).toBeGreaterThan(1000)
+  expect(starts.length).toBeLessThanOrEqual(Math.ceil(elapsed / 2000) + 1)
+  // And no server ever ran it, over the whole suite so far.
+  expect(cluster.sandbox.requests().filter((r) => fromServer(r.host) && r.path === "/v1/invoices" && r.method === "GET")).toEqual([])
+})
+
+it("the admin re-check on a server while the job handles the same invoice on the worker gives one outcome", async () => {
+  const { sandbox, servers } = cluster
+  sandbox.setWebhookEndpoints(servers.map((server) => `${server.url}/hooks/meum`))
+  const cart = await cartWithSession(cluster.api(servers[0]), "recheck")
+  await invoiceCreatedLanded([cart.invoiceId])
+  sandbox.setFaults({ webhook_drop_rate: 1 })
+  await sandbox.simulate(cart.invoiceId, "paid")
+  // Slow Meum: the job is still inside its reconcile when the admin asks.
+  sandbox.setFaults({ api_latency_ms: 1000 })
+  await sandbox.waitForRequest((r) => !fromServer(r.host) && r.method === "GET" && r.path === `/v1/invoices/${cart.invoiceId}`, { timeoutMs: 30_000 })
+  const headers = await cluster.adminHeaders(servers[1])
+  const recheck = await cluster.api(servers[1]).post(`/admin/meum/payment-sessions/${cart.sessionId}/reconcile`, {}, { headers })
+  expect(recheck.status).toBe(200)
+  await everyCartHasAnOrder([cart.cartId], 60_000)
+  expect((await ordersPerCart([cart.cartId])).get(cart.cartId)).toBe(1)
+  expect((await capturesPerCollection([cart.collectionId])).get(cart.collectionId)).toBe(1)
+})
+
+it("a server killed (SIGKILL) in the middle of a paid webhook: the job still places the order, once", async () => {
+  const { sandbox, servers } = cluster
+  const victim: MedusaProcess = servers[1]
+  sandbox.setWebhookEndpoints([`${victim.url}/hooks/meum`])
+  const cart = await cartWithSession(cluster.api(servers[0]), "killed")
+  await invoiceCreatedLanded([cart.invoiceId])
+  // Slow Meum: the victim takes the collection lock and is then caught on its second read of
+  // the invoice (the one inside the lock), before the job's list/lock round can get there.
+  sandbox.setFaults({ api_latency_ms: 3000 })
+  const insideLock = (async () => {
+    await sandbox.waitForRequest((r) => fromServer(r.host) && r.path === `/v1/invoices/${cart.invoiceId}`, { timeoutMs: 30_000 })
+    return sandbox.waitForRequest((r) => fromServer(r.host) && r.path === `/v1/invoices/${cart.invoiceId}`, { timeoutMs: 30_000 })
+  })()
+  await sandbox.simulate(cart.invoiceId, "paid")
+  await insideLock
+  await victim.kill()
+  sandbox.resetFaults()
+  expect((await ordersPerCart([cart.cartId])).size).toBe(0)
+  // The lock of the dead process expires (Medusa's Redis locking), then the worker's job settles it.
+  await everyCartHasAnOrder([cart.cartId], 180_000)
+  expect((await ordersPerCart([cart.cartId])).get(cart.cartId)).toBe(1)
+  expect((await capturesPerCollection([cart.collectionId])).get(cart.collectionId)).toBe(1)
+  // No webhook reached a live server: the job did it.
+  expect(sandbox.deliveries().filter((d) => d.invoice_id === cart.invoiceId && d.event_type === "invoice.paid" && d.status_code === 200)).toEqual([])
+})

@@ -1,0 +1,89 @@
+/**
+ * `npm run demo` as the browser tests drive it: started on free ports, awaited until it printed
+ * its URLs, stopped with Ctrl-C; Debian's Chromium through playwright-core; the shopper's path
+ * from the demo storefront through Meum's hosted page to the order page.
+ */
+import { spawn, type ChildProcess } from "node:child_process"
+import net from "node:net"
+import path from "node:path"
+import { chromium, type Browser, type Page } from "playwright-core"
+
+const root = path.resolve(__dirname, "../..")
+
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const server = net.createServer()
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
+    })
+  })
+
+export const portIsFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = net.createServer()
+    server.once("error", () => resolve(false))
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)))
+  })
+
+export interface RunningDemo {
+  child: ChildProcess
+  ports: Record<"DEMO_PG_PORT" | "DEMO_MEDUSA_PORT" | "DEMO_SANDBOX_PORT" | "DEMO_STOREFRONT_PORT", number>
+  output(): string
+  /** Ctrl-C; resolves with the exit code. */
+  interrupt(): Promise<number | null>
+}
+
+export async function startDemo(extraEnv: Record<string, string> = {}): Promise<RunningDemo> {
+  const ports = { DEMO_PG_PORT: await freePort(), DEMO_MEDUSA_PORT: await freePort(), DEMO_SANDBOX_PORT: await freePort(), DEMO_STOREFRONT_PORT: await freePort() }
+  const child = spawn(process.execPath, [path.join(root, "scripts/demo/run.js")], {
+    cwd: root,
+    env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), MEUM_API_KEY: "", MEUM_WEBHOOK_SECRET: "", ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  })
+  let output = ""
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => {
+      output += chunk.toString()
+      if (output.includes("[demo] layout")) resolve()
+    })
+    child.stderr!.on("data", (chunk) => (output += chunk))
+    void exited.then((code) => reject(new Error(`demo exited (${code}):\n${output}`)))
+  })
+  return {
+    child,
+    ports,
+    output: () => output,
+    interrupt: async () => {
+      if (child.exitCode === null) child.kill("SIGINT")
+      return exited
+    },
+  }
+}
+
+export function launchChromium(executablePath: string): Promise<Browser> {
+  // playwright's launch() gives every run a fresh, empty user-data-dir of its own.
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  })
+}
+
+/** Product → Meum's hosted page → pay in full → the return page's order; returns the order id. */
+export async function buyWithCrypto(page: Page, storefrontUrl: string, screenshots?: { checkout: string; order: string }): Promise<string> {
+  await page.goto(storefrontUrl)
+  await page.getByTestId("pay-with-crypto").click()
+  // Ids are opaque: UUIDs by default (landing page), inv_… by switch.
+  await page.waitForURL(/\/pay\/[0-9a-z_-]+$/)
+  await page.getByTestId("pay-full").waitFor()
+  if (screenshots) await page.screenshot({ path: screenshots.checkout, fullPage: true })
+  await page.getByTestId("pay-full").click()
+  await page.waitForURL(/return\.html\?cart_id=/)
+  await page.getByText(/Order #\d+ placed/).waitFor({ timeout: 60_000 })
+  if (screenshots) await page.screenshot({ path: screenshots.order, fullPage: true })
+  const orderId = await page.getByTestId("order-status").getAttribute("data-order-id")
+  if (!orderId) throw new Error("the order page shows no order id")
+  return orderId
+}
