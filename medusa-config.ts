@@ -2,7 +2,8 @@
  * The development store of this repository: used by the integration tests, the demo and
  * `medusa plugin:build`. It registers the provider straight from source
  * (`./src/providers/meum`, id `meum` → provider id `pp_meum_meum`) with options read from the
- * environment. A merchant's store registers `medusa-payment-meum/providers/meum` instead (README).
+ * environment, and a second Meum account (id `meum_second`) when MEUM_SECOND_ACCOUNT_* are set.
+ * A merchant's store registers `medusa-payment-meum/providers/meum` instead (README).
  */
 import { defineConfig, loadEnv } from "@medusajs/framework/utils"
 
@@ -33,6 +34,20 @@ const meumProviderOptions = {
   webhookResponseBudgetMs: env("MEUM_WEBHOOK_RESPONSE_BUDGET_MS"),
   refunds: env("MEUM_REFUNDS"),
 }
+
+/**
+ * A second Meum account in the same store: its own API key, webhook secret(s) and (optionally)
+ * base URL; every other option as the first registration's.
+ */
+const secondAccount =
+  env("MEUM_SECOND_ACCOUNT_API_KEY") && env("MEUM_SECOND_ACCOUNT_WEBHOOK_SECRET")
+    ? {
+        ...meumProviderOptions,
+        apiKey: env("MEUM_SECOND_ACCOUNT_API_KEY"),
+        webhookSecret: list(env("MEUM_SECOND_ACCOUNT_WEBHOOK_SECRET")),
+        apiBaseUrl: env("MEUM_SECOND_ACCOUNT_API_BASE_URL") ?? meumProviderOptions.apiBaseUrl,
+      }
+    : undefined
 
 /**
  * With REDIS_URL set, the store runs on Medusa's production modules (Redis event bus, workflow
@@ -85,10 +100,9 @@ module.exports = defineConfig({
             id: "meum",
             options: meumProviderOptions,
           },
-          // Only for the boot test that proves a second Meum account is refused, not replaced.
-          ...(env("MEUM_SECOND_ACCOUNT_API_KEY")
-            ? [{ resolve: "./src/providers/meum", id: "meum_second", options: { ...meumProviderOptions, apiKey: env("MEUM_SECOND_ACCOUNT_API_KEY") } }]
-            : []),
+          // A second Meum account (e.g. for another region), id meum_second → pp_meum_meum_second,
+          // webhooks at /hooks/meum/meum_second (or /hooks/meum). Only when both are set.
+          ...(secondAccount ? [{ resolve: "./src/providers/meum", id: "meum_second", options: secondAccount }] : []),
         ],
       },
     },

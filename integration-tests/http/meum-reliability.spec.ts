@@ -7,7 +7,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { signWebhook } from "../../src/lib/meum/webhook-signature"
 import { MeumClient } from "../../src/lib/meum/client"
 import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
-import { getMeumProvider } from "../../src/lib/provider-registry"
+import { meumRegistrationFor } from "../../src/lib/provider-registry"
 import { webhookWorkQueue } from "../../src/lib/reconcile/webhook-work-queue"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { storeFlow } from "../helpers/store-flow"
@@ -224,7 +224,7 @@ medusaIntegrationTestRunner({
     it("a burst of concurrent paid webhooks answered 202 {queued} before the work ends: one order per cart", async () => {
       const carts = [] as Array<Awaited<ReturnType<typeof cartWithSession>>>
       for (let i = 0; i < 8; i++) carts.push(await cartWithSession())
-      const options = getMeumProvider()!.options
+      const options = meumRegistrationFor(getContainer(), "pp_meum_meum")!.options
       const budget = options.webhookResponseBudgetMs
       // Nothing waits for its work: every delivery is acknowledged as soon as it is queued.
       options.webhookResponseBudgetMs = 0

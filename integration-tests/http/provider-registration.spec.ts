@@ -1,5 +1,6 @@
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
+import { meumRegistrations } from "../../src/lib/provider-registry"
 
 jest.setTimeout(120 * 1000)
 
@@ -8,6 +9,12 @@ jest.setTimeout(120 * 1000)
 process.env.MEUM_API_KEY = "sk_live_registration_test_key"
 process.env.MEUM_WEBHOOK_SECRET = "whsec_registration_test"
 process.env.MEUM_API_BASE_URL = "http://127.0.0.1:9"
+// Half a second account (no webhook secret): medusa-config registers no second provider.
+process.env.MEUM_SECOND_ACCOUNT_API_KEY = "sk_live_registration_second_key"
+delete process.env.MEUM_SECOND_ACCOUNT_WEBHOOK_SECRET
+afterAll(() => {
+  delete process.env.MEUM_SECOND_ACCOUNT_API_KEY
+})
 
 medusaIntegrationTestRunner({
   testSuite: ({ getContainer }) => {
@@ -19,6 +26,14 @@ medusaIntegrationTestRunner({
         expect(meum).toEqual(expect.objectContaining({ id: "pp_meum_meum", is_enabled: true }))
         // The system provider is always there too: the module loaded ours alongside it.
         expect(providers.map((provider) => provider.id)).toContain("pp_system_default")
+      })
+
+      it("without MEUM_SECOND_ACCOUNT_WEBHOOK_SECRET nothing changes: one Meum registration, pp_meum_meum", async () => {
+        const paymentModule = getContainer().resolve(Modules.PAYMENT)
+        const providers = await paymentModule.listPaymentProviders({})
+        expect(providers.map((provider) => provider.id).filter((id) => id.startsWith("pp_meum"))).toEqual(["pp_meum_meum"])
+        const registrations = meumRegistrations(getContainer())
+        expect(registrations.map((r) => [r.providerId, r.registrationId, r.options.apiKey])).toEqual([["pp_meum_meum", "meum", "sk_live_registration_test_key"]])
       })
     })
   },

@@ -10,6 +10,12 @@ export default defineMiddlewares({
       bodyParser: { preserveRawBody: true, sizeLimit: "256kb" },
     },
     {
+      // The per-registration webhook URL (/hooks/meum/meum_second): the same raw body.
+      method: ["POST"],
+      matcher: "/hooks/meum/:registration",
+      bodyParser: { preserveRawBody: true, sizeLimit: "256kb" },
+    },
+    {
       method: ["POST"],
       matcher: "/store/payment-collections/:id/payment-sessions",
       middlewares: [resolveCartReference],

@@ -14,18 +14,23 @@
  * 3. cancels open invoices whose session was deleted while Meum could not be reached;
  * 4. prunes old webhook delivery records.
  *
+ * With several Meum registrations (several accounts), steps 0 and 3 sweep each account once per
+ * run (registrations sharing an API key and base URL are one account); every session and ledger
+ * invoice is reconciled through its own registration (session provider_id, ledger provider_id).
+ *
  * Env: MEUM_RECONCILE_SCHEDULE (cron, default every minute), MEUM_RECONCILE_BATCH_SIZE (100 due
  * invoices and 100 discoveries per run), MEUM_RECONCILE_DISABLED=true to switch the schedule off
  * (the test suites do, and call runMeumReconcile themselves).
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { getMeumProvider } from "../lib/provider-registry"
+import { meumRegistrations, type MeumRegistration } from "../lib/provider-registry"
 import type { ReconcileOptions, ReconcileOutcome } from "../lib/reconcile/reconcile-meum-session"
 import { reconcileMeumSessionWorkflow } from "../workflows/reconcile-meum-session"
 import { cancelAbandonedInvoices, type AbandonedSweepOptions } from "../lib/reconcile/cancel-abandoned-invoices"
 import { dueLedgerInvoices, paidInvoicesToSettle, sessionsMissingFromLedger, settleAbandonedInvoice } from "../lib/ledger/sweep"
 import { pruneDeliveries } from "../lib/ledger/deliveries"
+import { recordObservation } from "../lib/ledger/ledger"
 
 const positive = (value: string | undefined, fallback: number) => {
   const parsed = Number(value)
@@ -56,17 +61,20 @@ export default async function reconcileMeumPayments(container: MedusaContainer):
 
 export async function runMeumReconcile(container: MedusaContainer, options: ReconcileRunOptions = {}): Promise<ReconcileRunSummary> {
   const summary: ReconcileRunSummary = { checked: 0, captured: 0, updated: 0, failed: 0, ordersCanceled: 0, discovered: 0, abandonedCancelled: 0 }
-  const registered = getMeumProvider()
-  if (!registered) return summary
+  const registrations = meumRegistrations(container)
+  if (registrations.length === 0) return summary
+  // One sweep per Meum account, whichever registrations share it.
+  const accounts = [...new Map(registrations.map((registration) => [`${registration.options.apiBaseUrl}|${registration.options.apiKey}`, registration])).values()]
+  const byProviderId = new Map<string, MeumRegistration>(registrations.map((registration) => [registration.providerId, registration]))
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const batchSize = options.batchSize ?? positive(process.env.MEUM_RECONCILE_BATCH_SIZE, 100)
   const now = (options.now ?? Date.now)()
 
-  const reconcile = async (sessionId: string, invoiceId?: string): Promise<ReconcileOutcome | undefined> => {
+  const reconcile = async (sessionId: string, invoiceId?: string, providerId?: string): Promise<ReconcileOutcome | undefined> => {
     summary.checked++
     try {
       const { result } = await reconcileMeumSessionWorkflow(container).run({
-        input: { session_id: sessionId, invoice_id: invoiceId, now: options.now?.() },
+        input: { session_id: sessionId, invoice_id: invoiceId, now: options.now?.(), provider_id: providerId },
       })
       if (result.outcome === "captured" && !result.duplicate) summary.captured++
       if (result.outcome === "updated" && !result.duplicate) summary.updated++
@@ -81,18 +89,31 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
 
   // Paid at Meum but not settled here: a webhook was lost. Checked first, every run.
   const settledThisRun = new Set<string>()
-  try {
-    for (const paid of await paidInvoicesToSettle(container, registered.client, { now })) {
-      settledThisRun.add(paid.invoiceId)
-      await reconcile(paid.sessionId, paid.invoiceId)
+  for (const account of accounts) {
+    try {
+      for (const paid of await paidInvoicesToSettle(container, account.client, { now })) {
+        if (settledThisRun.has(paid.invoiceId)) continue
+        settledThisRun.add(paid.invoiceId)
+        await reconcile(paid.sessionId, paid.invoiceId, account.providerId)
+      }
+    } catch (error) {
+      summary.failed++
+      logger.warn(`Meum (${account.providerId}): listing paid invoices failed, will retry next run: ${(error as Error).message}`)
     }
-  } catch (error) {
-    summary.failed++
-    logger.warn(`Meum: listing paid invoices failed, will retry next run: ${(error as Error).message}`)
   }
 
+  const unconfigured = new Set<string>()
   for (const due of await dueLedgerInvoices(container, now, batchSize)) {
     if (settledThisRun.has(due.invoice_id)) continue
+    const registered = byProviderId.get(due.provider_id)
+    if (!registered) {
+      // Its registration was removed from medusa-config: no client can read that account. It
+      // backs off like a failed check, so it never sits at the head of every run.
+      unconfigured.add(due.provider_id)
+      summary.failed++
+      await recordObservation(container, { invoiceId: due.invoice_id, providerId: due.provider_id }, { kind: "check_failed", error: `${due.provider_id} is not a registered Meum provider` }).catch(() => undefined)
+      continue
+    }
     if (due.state === "abandoned" || !due.payment_session_id) {
       summary.checked++
       const cancelled = await settleAbandonedInvoice(container, registered.client, due).catch((error: Error) => {
@@ -103,7 +124,10 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
       if (cancelled) summary.abandonedCancelled++
       continue
     }
-    if (due.payment_session_id) await reconcile(due.payment_session_id, due.invoice_id)
+    if (due.payment_session_id) await reconcile(due.payment_session_id, due.invoice_id, due.provider_id)
+  }
+  for (const providerId of unconfigured) {
+    logger.warn(`Meum: the ledger has invoices of ${providerId}, which is no longer a registered Meum provider (medusa-config): they are not checked`)
   }
 
   for (const sessionId of await sessionsMissingFromLedger(container, batchSize)) {
@@ -111,11 +135,13 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
     await reconcile(sessionId)
   }
 
-  try {
-    summary.abandonedCancelled += (await cancelAbandonedInvoices(container, registered.client, options.abandoned)).cancelled.length
-  } catch (error) {
-    summary.failed++
-    logger.warn(`Meum: the sweep of abandoned open invoices failed, will retry next run: ${(error as Error).message}`)
+  for (const account of accounts) {
+    try {
+      summary.abandonedCancelled += (await cancelAbandonedInvoices(container, account.client, options.abandoned)).cancelled.length
+    } catch (error) {
+      summary.failed++
+      logger.warn(`Meum (${account.providerId}): the sweep of abandoned open invoices failed, will retry next run: ${(error as Error).message}`)
+    }
   }
   await pruneDeliveries(container).catch((error: Error) => logger.warn(`Meum: pruning webhook deliveries failed: ${error.message}`))
 

@@ -1,60 +1,159 @@
 /**
  * One place of configuration. Medusa hands provider options only to the provider; plugin
- * routes, jobs and middlewares never see them. So the provider registers its validated options
- * and one shared Meum client here — already at boot, from `validateOptions` (Medusa constructs
- * providers lazily, on first use, which is too late for the payment-session middleware) — and
- * every other adapter reads them from here: the merchant enters the API key once.
+ * routes, jobs and middlewares never see them. So each provider registration registers its
+ * validated options and one Meum client here — already at boot, from `validateOptions` (Medusa
+ * constructs providers lazily, on first use, which is too late for the payment-session
+ * middleware) — and every other adapter reads them from here: the merchant enters the API key once.
  * Stored on a global symbol so two copies of this module (source and build) share it.
  *
- * Medusa does not tell a provider its registration id, so the registry holds the Meum
- * configuration of the store: one Meum registration per store. A second registration with other
- * options (two Meum accounts, e.g. one per region) would silently break the first (its client,
- * its webhook secrets, its cart-reference key), so the boot refuses it with a message instead.
+ * A store may register the provider several times (several Meum accounts, e.g. one per region):
+ * `pp_meum_meum`, `pp_meum_meum_second`, … The registry holds one entry per distinct set of
+ * options (keyed by their JSON): identical options share an entry and its client, different
+ * options add one, and no registration ever closes another's client.
  */
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { MeumClient } from "./meum/client"
-import type { MeumProviderOptions } from "./provider-options"
+import { parseMeumProviderOptions, type MeumProviderOptions } from "./provider-options"
 
+/** The provider id of the default registration (`id: "meum"`). */
 export const MEUM_PROVIDER_ID = "pp_meum_meum"
+const MEUM_IDENTIFIER = "meum"
 
 export interface RegisteredMeumProvider {
   options: MeumProviderOptions
   client: MeumClient
 }
 
-const REGISTRY_KEY = Symbol.for("medusa-payment-meum.provider-registry")
+/** One registration of the provider in the payment module, with its own options and client. */
+export interface MeumRegistration extends RegisteredMeumProvider {
+  /** Medusa's provider id: pp_meum_<registrationId>. */
+  providerId: string
+  /** The `id` of the provider entry in medusa-config (e.g. "meum", "meum_second"). */
+  registrationId: string
+}
 
-type Holder = Record<symbol, (RegisteredMeumProvider & { atBoot?: boolean }) | undefined>
+const REGISTRY_KEY = Symbol.for("medusa-payment-meum.provider-registry.by-options")
 
-export const SECOND_REGISTRATION_MESSAGE =
-  "medusa-payment-meum: two Meum payment providers are registered with different options (several Meum accounts, e.g. one per region). This version supports one Meum registration per store: remove the second provider entry of medusa-payment-meum/providers/meum from the payment module's providers in medusa-config."
+type Holder = Record<symbol, Map<string, RegisteredMeumProvider> | undefined>
 
-/**
- * Registers (or re-uses, for identical options) the store's Meum configuration and client.
- * `atBoot` (from validateOptions, once per registration at boot): a second, different
- * registration throws instead of replacing the first.
- */
-export function registerMeumProvider(options: MeumProviderOptions, { atBoot = false }: { atBoot?: boolean } = {}): RegisteredMeumProvider {
+function registry(): Map<string, RegisteredMeumProvider> {
   const holder = globalThis as unknown as Holder
-  const existing = holder[REGISTRY_KEY]
-  if (existing && JSON.stringify(existing.options) === JSON.stringify(options)) {
-    if (atBoot) existing.atBoot = true
-    return existing
+  return (holder[REGISTRY_KEY] ??= new Map())
+}
+
+/** The key of a set of validated options: its JSON (zod outputs the keys in schema order). */
+const keyOf = (options: MeumProviderOptions): string => JSON.stringify(options)
+
+/** Registers (or re-uses, for identical options) a Meum configuration and its client. */
+export function registerMeumProvider(options: MeumProviderOptions): RegisteredMeumProvider {
+  const key = keyOf(options)
+  const entries = registry()
+  let entry = entries.get(key)
+  if (!entry) {
+    entry = { options, client: new MeumClient({ apiKey: options.apiKey, baseUrl: options.apiBaseUrl, timeoutMs: options.timeoutMs }) }
+    entries.set(key, entry)
   }
-  if (atBoot && existing?.atBoot) throw new Error(SECOND_REGISTRATION_MESSAGE)
-  existing?.client.close()
-  const entry = {
-    atBoot,
-    options,
-    client: new MeumClient({ apiKey: options.apiKey, baseUrl: options.apiBaseUrl, timeoutMs: options.timeoutMs }),
-  }
-  holder[REGISTRY_KEY] = entry
   return entry
 }
 
-export function getMeumProvider(): RegisteredMeumProvider | undefined {
-  return (globalThis as unknown as Holder)[REGISTRY_KEY]
+/** Every registered Meum configuration of this process, in registration order. */
+export function registeredMeumProviders(): RegisteredMeumProvider[] {
+  return [...registry().values()]
 }
 
 /** Provider ids of Meum registrations look like pp_meum_<id>. */
 export const isMeumProviderId = (providerId: unknown): boolean =>
   typeof providerId === "string" && providerId.startsWith("pp_meum")
+
+interface Resolver {
+  resolve: (key: string) => unknown
+}
+
+interface ProviderEntry {
+  resolve?: unknown
+  id?: unknown
+  options?: unknown
+}
+
+/** Whether a payment-module provider entry registers this plugin's provider. */
+function isMeumEntry(entry: ProviderEntry): boolean {
+  if (typeof entry.resolve === "string") return entry.resolve.includes(MEUM_IDENTIFIER)
+  // A module object ({ services: [MeumPaymentProviderService] }) instead of a path.
+  const services = (entry.resolve as { services?: Array<{ identifier?: unknown }> } | undefined)?.services
+  return Array.isArray(services) && services.some((service) => service?.identifier === MEUM_IDENTIFIER)
+}
+
+/** The Meum provider entries of the payment module in the config module, or undefined when it cannot be read. */
+function configuredMeumEntries(container: Resolver): ProviderEntry[] | undefined {
+  let configModule: { modules?: Record<string, unknown> } | undefined
+  try {
+    configModule = container.resolve(ContainerRegistrationKeys.CONFIG_MODULE) as typeof configModule
+  } catch {
+    return undefined
+  }
+  const paymentModule = (configModule?.modules?.payment ?? configModule?.modules?.[Modules.PAYMENT]) as { options?: { providers?: unknown } } | undefined
+  const providers = paymentModule?.options?.providers
+  if (!Array.isArray(providers)) return undefined
+  return providers.filter((entry): entry is ProviderEntry => Boolean(entry) && typeof entry === "object" && isMeumEntry(entry as ProviderEntry))
+}
+
+const cache = new WeakMap<object, MeumRegistration[]>()
+
+/**
+ * The Meum registrations of the store: `{ providerId, registrationId, options, client }` for each
+ * provider entry of medusa-config whose `resolve` is this plugin's provider.
+ *
+ * Medusa does not tell a provider its registration id: `validateOptions` and the constructor get
+ * the options only, and the provider id (pp_meum_<id>) exists only in the payment module. So the
+ * id is found the other way round: the config module lists the entries with their `id` and raw
+ * options; each entry's options, parsed with the provider's own parser, equal exactly one
+ * registry entry (its key is their JSON). If the config cannot be read (or lists no Meum entry)
+ * and exactly one configuration is registered, it is the default registration, pp_meum_meum.
+ */
+export function meumRegistrations(container: Resolver): MeumRegistration[] {
+  const entries = configuredMeumEntries(container)
+  if (entries?.length) {
+    let configModule: object | undefined
+    try {
+      configModule = container.resolve(ContainerRegistrationKeys.CONFIG_MODULE) as object
+    } catch {
+      configModule = undefined
+    }
+    const cached = configModule ? cache.get(configModule) : undefined
+    if (cached) return cached
+    const found: MeumRegistration[] = []
+    for (const entry of entries) {
+      let options: MeumProviderOptions
+      try {
+        options = parseMeumProviderOptions(entry.options)
+      } catch {
+        continue // Medusa's boot refuses such an entry (validateOptions): it never serves a session.
+      }
+      const registrationId = typeof entry.id === "string" && entry.id ? entry.id : ""
+      // The same entry validateOptions made at boot (identical options → the same entry and client).
+      const registered = registerMeumProvider(options)
+      found.push({
+        providerId: registrationId ? `pp_${MEUM_IDENTIFIER}_${registrationId}` : `pp_${MEUM_IDENTIFIER}`,
+        registrationId,
+        options: registered.options,
+        client: registered.client,
+      })
+    }
+    if (configModule) cache.set(configModule, found)
+    return found
+  }
+  const all = registeredMeumProviders()
+  if (all.length === 1) return [{ providerId: MEUM_PROVIDER_ID, registrationId: MEUM_IDENTIFIER, ...all[0] }]
+  return []
+}
+
+/** The registration behind a payment session's provider_id (pp_meum_<id>), if it is one of ours. */
+export function meumRegistrationFor(container: Resolver, providerId: unknown): MeumRegistration | undefined {
+  if (!isMeumProviderId(providerId)) return undefined
+  return meumRegistrations(container).find((registration) => registration.providerId === providerId)
+}
+
+/** A registration by its medusa-config id ("meum", "meum_second"), for /hooks/meum/:registration. */
+export function meumRegistrationById(container: Resolver, registrationId: string): MeumRegistration | undefined {
+  return meumRegistrations(container).find((registration) => registration.registrationId === registrationId)
+}

@@ -18,6 +18,12 @@ export interface ReconcileMeumSessionInput {
   now?: number
   /** Admin "Re-check now": act even on an invoice the ledger handed to the merchant. */
   force?: boolean
+  /**
+   * The Meum registration (pp_meum_<id>) the invoice belongs to, when the caller knows it (the
+   * webhook's account, the ledger row): used for an invoice its session no longer holds. The
+   * session's own invoice is always read through the session's provider.
+   */
+  provider_id?: string
 }
 
 export const reconcileMeumSessionStep = createStep(
@@ -27,6 +33,7 @@ export const reconcileMeumSessionStep = createStep(
       now: input.now === undefined ? undefined : () => input.now!,
       invoiceId: input.invoice_id,
       force: input.force,
+      providerId: input.provider_id,
     })
     return new StepResponse<ReconcileOutcome>(result)
   }

@@ -9,7 +9,7 @@
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { CART_REFERENCE_FIELD, signCartReference, type CartReference } from "../../lib/cart-reference"
-import { getMeumProvider, isMeumProviderId } from "../../lib/provider-registry"
+import { isMeumProviderId, meumRegistrationFor, meumRegistrations } from "../../lib/provider-registry"
 import { SHOPPER_MESSAGES } from "../../providers/meum/medusa-errors"
 
 type Body = { provider_id?: unknown; data?: unknown }
@@ -18,10 +18,16 @@ export async function resolveCartReference(req: MedusaRequest, _res: MedusaRespo
   try {
     const body = (req.body ?? {}) as Body
     if (!isMeumProviderId(body.provider_id)) return next()
-    const provider = getMeumProvider()
+    // The cart reference is signed with the key of the registration the session is for: that
+    // provider (pp_meum_<id>) verifies it in initiatePayment with its own options.
+    const provider = meumRegistrationFor(req.scope, body.provider_id)
     if (!provider) {
+      // Not one of the store's Meum registrations: Medusa itself refuses an unknown provider.
+      if (meumRegistrations(req.scope).length > 0) return next()
       // validateOptions registers it at boot, so this means a broken install: fail closed.
-      req.scope.resolve(ContainerRegistrationKeys.LOGGER).error("Meum: a Meum payment session was requested but no Meum provider is registered (check medusa-config)")
+      req.scope
+        .resolve(ContainerRegistrationKeys.LOGGER)
+        .error(`Meum: a payment session was requested for ${String(body.provider_id)} but no such Meum provider is registered (check medusa-config)`)
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, SHOPPER_MESSAGES.unavailable)
     }
 

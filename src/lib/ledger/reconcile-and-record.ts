@@ -109,7 +109,7 @@ async function reconcileAndRecordLocked(
   }
   let subject: { invoice: Invoice; providerId: string } | undefined
   const onInvoice = (invoice: Invoice, providerId?: string) => {
-    subject = { invoice, providerId: providerId ?? subject?.providerId ?? MEUM_PROVIDER_ID }
+    subject = { invoice, providerId: providerId ?? subject?.providerId ?? options.providerId ?? MEUM_PROVIDER_ID }
   }
   let outcome: ReconcileOutcome
   // Held back by the ledger: nothing was observed, nothing is recorded.

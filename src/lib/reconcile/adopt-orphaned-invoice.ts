@@ -23,7 +23,7 @@ import { MeumApiError } from "../meum/errors"
 import { meumAmountsEqual } from "../meum/money"
 import type { Invoice } from "../meum/schemas"
 import { orderReferenceOf } from "../meum/external-order-id"
-import { isMeumProviderId } from "../provider-registry"
+import { isMeumProviderId, type MeumRegistration } from "../provider-registry"
 import { publicInvoiceFacts, readStoredSessionData } from "../session-data"
 import { askedFromMetadata } from "../meum/invoice-checks"
 
@@ -52,10 +52,11 @@ export function cartIdOfInvoice(invoice: Invoice): string | undefined {
 
 export async function adoptOrphanedPaidInvoice(
   container: MedusaContainer,
-  client: MeumClient,
+  registration: Pick<MeumRegistration, "providerId" | "client">,
   invoice: Invoice,
   orphanedSessionId: string
 ): Promise<AdoptionResult> {
+  const client: MeumClient = registration.client
   const cartId = cartIdOfInvoice(invoice)
   if (!cartId) return { adopted: false, reason: "the invoice names no cart" }
 
@@ -87,7 +88,11 @@ export async function adoptOrphanedPaidInvoice(
       return false
     }
   }
-  const candidates = meumSessions.filter((session) => ADOPTABLE_STATUSES.includes(session.status) && asksTheSame(session))
+  // Only a session of the invoice's own registration (Meum account): another account's provider
+  // could not read the invoice, and the replaced invoice is cancelled through this client.
+  const candidates = meumSessions.filter(
+    (session) => session.provider_id === registration.providerId && ADOPTABLE_STATUSES.includes(session.status) && asksTheSame(session)
+  )
   if (candidates.length !== 1) {
     return { adopted: false, reason: `cart ${cartId} has ${candidates.length} Meum sessions that could stand for the paid invoice` }
   }

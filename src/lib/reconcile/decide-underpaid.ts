@@ -13,7 +13,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { MathBN, MedusaError, Modules } from "@medusajs/framework/utils"
 import { cancelOrderWorkflow, capturePaymentWorkflow, processPaymentWorkflow } from "@medusajs/core-flows"
-import { getMeumProvider, isMeumProviderId } from "../provider-registry"
+import { isMeumProviderId, meumRegistrationFor, type MeumRegistration } from "../provider-registry"
 import { readStoredSessionData } from "../session-data"
 import { cartAndOrder } from "./cart-and-order"
 import { isSealedAcceptance, sealAcceptedUnderpayment } from "../underpaid-decision-seal"
@@ -38,29 +38,31 @@ export async function decideUnderpaid(
   decision: UnderpaidDecision,
   decidedBy?: string
 ): Promise<UnderpaidDecisionResult> {
-  const registered = getMeumProvider()
-  if (!registered) throw new MedusaError(MedusaError.Types.NOT_ALLOWED, "The Meum payment provider is not configured")
   const payment = container.resolve(Modules.PAYMENT)
   const [found] = (await payment.listPaymentSessions({ id: sessionId })) as any[]
   if (!found || !isMeumProviderId(found.provider_id)) {
     throw new MedusaError(MedusaError.Types.NOT_FOUND, `No Meum payment session ${sessionId}`)
   }
+  // The session's own registration: its account holds the invoice, its key seals the decision
+  // (the provider pp_meum_<id> checks the seal with its own options).
+  const registered = meumRegistrationFor(container, found.provider_id)
+  if (!registered) throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `The Meum payment provider ${found.provider_id} is not configured`)
   const invoiceId = readStoredSessionData(found.data)?.invoice_id
   if (!invoiceId) throw new MedusaError(MedusaError.Types.NOT_FOUND, `Payment session ${sessionId} has no Meum invoice`)
 
   // The same lock as every reconcile of this collection: a webhook or the job cannot write the
   // ledger row in between.
-  return withCollectionLock(container, found.payment_collection_id, invoiceId, () => decideLocked(container, sessionId, invoiceId, decision, decidedBy))
+  return withCollectionLock(container, found.payment_collection_id, invoiceId, () => decideLocked(container, registered, sessionId, invoiceId, decision, decidedBy))
 }
 
 async function decideLocked(
   container: MedusaContainer,
+  registered: MeumRegistration,
   sessionId: string,
   invoiceId: string,
   decision: UnderpaidDecision,
   decidedBy: string | undefined
 ): Promise<UnderpaidDecisionResult> {
-  const registered = getMeumProvider()!
   const payment = container.resolve(Modules.PAYMENT)
   const known = await findLedgerInvoice(container, invoiceId)
   if (known?.decision) {

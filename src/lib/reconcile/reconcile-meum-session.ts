@@ -16,7 +16,7 @@ import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/frame
 import { cancelOrderWorkflow, processPaymentWorkflow } from "@medusajs/core-flows"
 import { isOpenInvoiceStatus, type Invoice, type ReadInvoiceStatus as InvoiceStatus } from "../meum/schemas"
 import { sessionStatusForInvoice } from "../meum/status-table"
-import { getMeumProvider, isMeumProviderId } from "../provider-registry"
+import { isMeumProviderId, meumRegistrationFor, type MeumRegistration } from "../provider-registry"
 import { readStoredSessionData } from "../session-data"
 import { askedFromMetadata, isPaidAsAsked, metadataSessionId } from "../meum/invoice-checks"
 import { MeumApiError } from "../meum/errors"
@@ -49,6 +49,12 @@ export interface ReconcileOptions {
    * the merchant), or undefined to go on.
    */
   holdBack?: (invoiceId: string) => Promise<string | undefined>
+  /**
+   * The Meum registration (pp_meum_<id>) the caller knows the invoice by (the account a webhook
+   * came from, the ledger row): it reads an invoice the session no longer holds. The session's
+   * own invoice is read through the session's provider_id.
+   */
+  providerId?: string
 }
 
 /** Terminal, unpaid: an order-first order waiting on this invoice will never be paid. */
@@ -75,21 +81,23 @@ export async function reconcileMeumSession(
   sessionId: string,
   reconcileOptions: ReconcileOptions = {}
 ): Promise<ReconcileOutcome> {
-  const registered = getMeumProvider()
-  if (!registered) throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, "The Meum payment provider is not configured")
   const session = await loadSession(container, sessionId)
   const sessionInvoiceId = session ? readStoredSessionData(session.data)?.invoice_id : undefined
   if (reconcileOptions.invoiceId && reconcileOptions.invoiceId !== sessionInvoiceId) {
-    const webhookInvoice = await registered.client.getInvoice(reconcileOptions.invoiceId)
-    reconcileOptions.onInvoice?.(webhookInvoice, session?.provider_id)
+    // The invoice lives at the account the caller knows it from; else the session's.
+    const owner = requireRegistration(container, reconcileOptions.providerId ?? session?.provider_id)
+    const webhookInvoice = await owner.client.getInvoice(reconcileOptions.invoiceId)
+    reconcileOptions.onInvoice?.(webhookInvoice, owner.providerId)
     const held = await reconcileOptions.holdBack?.(webhookInvoice.id)
     if (held) return { outcome: "skipped", reason: held }
-    return reconcileOrphanedInvoice(container, webhookInvoice, sessionId, reconcileOptions)
+    return reconcileOrphanedInvoice(container, owner, webhookInvoice, sessionId, reconcileOptions)
   }
   if (!session) return { outcome: "skipped", reason: "no such payment session" }
   if (!isMeumProviderId(session.provider_id)) return { outcome: "skipped", reason: "not a Meum session" }
   const stored = readStoredSessionData(session.data)
   if (!stored) return { outcome: "skipped", reason: "the session has no invoice" }
+  // The session's invoice is at the account of the session's own registration.
+  const registered = requireRegistration(container, session.provider_id)
 
   const invoice = await registered.client.getInvoice(stored.invoice_id)
   reconcileOptions.onInvoice?.(invoice, session.provider_id)
@@ -109,7 +117,7 @@ export async function reconcileMeumSession(
     })
     const held = previous ? await reconcileOptions.holdBack?.(previous.id) : undefined
     if (previous && !held && isPaidAsAsked(previous, askedFromMetadata(previous))) {
-      return reconcileOrphanedInvoice(container, previous, metadataSessionId(previous) ?? session.id, reconcileOptions)
+      return reconcileOrphanedInvoice(container, registered, previous, metadataSessionId(previous) ?? session.id, reconcileOptions)
     }
   }
 
@@ -175,17 +183,17 @@ export async function reconcileMeumSession(
 /** An invoice (just fetched) that its session no longer holds: adopt it if it is paid, else ignore it. */
 async function reconcileOrphanedInvoice(
   container: MedusaContainer,
+  registered: MeumRegistration,
   invoice: Invoice,
   sessionId: string,
   reconcileOptions: ReconcileOptions
 ): Promise<ReconcileOutcome> {
-  const registered = getMeumProvider()!
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const invoiceId = invoice.id
   if (!isPaidAsAsked(invoice, askedFromMetadata(invoice))) {
     return { outcome: "skipped", reason: `invoice ${invoiceId} is not the session's invoice and is not paid` }
   }
-  const adoption = await adoptOrphanedPaidInvoice(container, registered.client, invoice, sessionId)
+  const adoption = await adoptOrphanedPaidInvoice(container, registered, invoice, sessionId)
   if (!adoption.adopted) {
     logger.error(
       `Meum invoice ${invoiceId} is PAID but its payment session ${sessionId} no longer holds it and it cannot be attached to its cart (${adoption.reason}): place or refund the order by hand`
@@ -203,6 +211,15 @@ async function reconcileOrphanedInvoice(
     if (retired.length) logger.warn(`Meum invoice ${invoiceId}: cancelled the duplicate payment record(s) ${retired.join(", ")} of the replaced session`)
   }
   return outcome
+}
+
+/** The registration of a provider id (a session's, a webhook's account), or an error naming it. */
+function requireRegistration(container: MedusaContainer, providerId: string | undefined): MeumRegistration {
+  const registration = meumRegistrationFor(container, providerId)
+  if (!registration) {
+    throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `The Meum payment provider ${providerId ?? "(unknown)"} is not configured`)
+  }
+  return registration
 }
 
 async function isOrderCanceled(container: MedusaContainer, orderId: string): Promise<boolean> {

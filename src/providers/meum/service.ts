@@ -94,9 +94,12 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
   protected readonly client_: MeumClient
   protected readonly logger_: Logger
 
-  /** Runs at boot: validates, and shares the configuration with the plugin's routes/jobs. */
+  /**
+   * Runs at boot, once per registration: validates, and shares the configuration with the
+   * plugin's routes/jobs (several registrations — several Meum accounts — each get their own entry).
+   */
   static override validateOptions(options: Record<string, unknown>): void {
-    registerMeumProvider(parseMeumProviderOptions(options), { atBoot: true })
+    registerMeumProvider(parseMeumProviderOptions(options))
   }
 
   constructor(container: Record<string, unknown>, options: Record<string, unknown>) {

@@ -11,7 +11,7 @@ import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
 import { isKnownWebhookEventType, type Invoice } from "../../lib/meum/schemas"
 import { webhookActionForEvent } from "../../lib/meum/status-table"
-import { verifyWebhook } from "../../lib/meum/webhook-signature"
+import { verifyWebhook, verifyWebhookSignature } from "../../lib/meum/webhook-signature"
 import { askedFromMetadata, isPaidAsAsked, metadataSessionId } from "../../lib/meum/invoice-checks"
 import type { MeumProviderOptions } from "../../lib/provider-options"
 
@@ -49,6 +49,24 @@ export interface VerifiedInvoiceEvent {
 export type VerifyAndFetchResult =
   | { ok: true; event: VerifiedInvoiceEvent }
   | { ok: false; reason: string; status: 400 | 401 | 200; eventId?: string; eventType?: string; invoiceId?: string }
+
+/**
+ * Authenticity only (signature with any of the registration's secrets, timestamp window): whether
+ * this delivery was signed for this registration. Picks the registration on /hooks/meum when a
+ * store has several Meum accounts; nothing in the body is read.
+ */
+export function isSignedFor(rawData: unknown, headers: Record<string, unknown>, options: MeumProviderOptions, now: () => number = Date.now): boolean {
+  const rawBody = rawBodyOf(rawData)
+  if (!rawBody) return false
+  return verifyWebhookSignature({
+    rawBody,
+    headers,
+    secrets: options.webhookSecret,
+    toleranceSeconds: options.webhookToleranceSeconds,
+    allowLegacy: options.allowLegacySignatures,
+    now,
+  }).ok
+}
 
 /**
  * Verifies a delivery and re-fetches its invoice. Rejections carry an HTTP status for the

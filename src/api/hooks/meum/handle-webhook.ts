@@ -1,0 +1,134 @@
+/**
+ * The plugin's webhook handling, shared by `POST /hooks/meum` (every Meum registration of the
+ * store is a candidate: the signature picks the account) and `POST /hooks/meum/:registration`
+ * (that registration only). Unlike Medusa's core /hooks/payment/:provider (which answers 200
+ * before doing anything, 5 s later, without retry), it verifies first and processes before
+ * answering:
+ *   401 bad/missing signature or stale timestamp · 400 malformed · 200 {received:true} once the
+ *   state is committed (the order exists for a paid invoice) · 200 {received:true, duplicate:true}
+ *   when it already was · 503 on a transient failure, so Meum retries.
+ * Under a burst the work waits in a bounded queue (options webhookConcurrency); a delivery whose
+ * work has not finished within webhookResponseBudgetMs is answered 202 {received:true, queued:true}
+ * and the work goes on — answering later would pass Meum's delivery timeout and make it retry into
+ * the same backlog. Should that background work fail, the reconcile job picks the session up.
+ */
+import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { meumRegistrations, type MeumRegistration } from "../../../lib/provider-registry"
+import type { ReconcileOutcome } from "../../../lib/reconcile/reconcile-meum-session"
+import { settleWithin, STILL_RUNNING, webhookWorkQueue } from "../../../lib/reconcile/webhook-work-queue"
+import { cartIdOfInvoice } from "../../../lib/reconcile/adopt-orphaned-invoice"
+import { claimDelivery, finishDelivery, recordRejectedDelivery } from "../../../lib/ledger/deliveries"
+import { isSignedFor, verifyAndFetchInvoice, type VerifyAndFetchResult } from "../../../providers/meum/webhook-action"
+import { reconcileMeumSessionWorkflow } from "../../../workflows/reconcile-meum-session"
+
+const UNKNOWN_INVOICE = "the invoice is unknown to Meum"
+
+/**
+ * Verifies the delivery against the candidates: the first registration whose secret verifies the
+ * signature is the account it came from (should two accounts share a secret and the first not know
+ * the invoice, the next one that verifies is asked). None verifies: the first candidate's verdict.
+ */
+async function verifyAgainst(
+  rawBody: unknown,
+  headers: Record<string, unknown>,
+  candidates: MeumRegistration[]
+): Promise<{ result: VerifyAndFetchResult; registration?: MeumRegistration }> {
+  const signedFor = candidates.filter((candidate) => isSignedFor(rawBody, headers, candidate.options))
+  if (signedFor.length === 0) {
+    return { result: await verifyAndFetchInvoice(rawBody, headers, candidates[0].options, candidates[0].client) }
+  }
+  let first: { result: VerifyAndFetchResult; registration: MeumRegistration } | undefined
+  for (const registration of signedFor) {
+    const result = await verifyAndFetchInvoice(rawBody, headers, registration.options, registration.client)
+    if (result.ok || result.reason !== UNKNOWN_INVOICE) return { result, registration }
+    first ??= { result, registration }
+  }
+  return first!
+}
+
+export async function handleMeumWebhook(req: MedusaRequest, res: MedusaResponse, candidates: MeumRegistration[]): Promise<void> {
+  const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
+  if (candidates.length === 0) {
+    res.status(503).json({ received: false, error: "payment provider not configured" })
+    return
+  }
+  // The registration a rejected delivery was meant for, when the URL named it.
+  const namedProviderId = candidates.length === 1 ? candidates[0].providerId : undefined
+  try {
+    const { result: verified, registration } = await verifyAgainst(
+      (req as unknown as { rawBody?: Buffer }).rawBody,
+      req.headers as Record<string, unknown>,
+      candidates
+    )
+    const providerId = registration?.providerId ?? namedProviderId
+    if (!verified.ok) {
+      if (verified.status !== 200) {
+        logger.warn(`Meum webhook rejected (${verified.status}): ${verified.reason}`)
+        // Best effort: a forged or broken request is answered whatever the database says.
+        await recordRejectedDelivery(req.scope, { verdict: verified.reason, httpStatus: verified.status, providerId }).catch(() => undefined)
+      } else {
+        // Answered 200 so Meum stops retrying, but nothing was done: say why.
+        logger.info(
+          `Meum webhook acknowledged without action: ${verified.reason} (event ${verified.eventId ?? "?"} ${verified.eventType ?? "?"}, invoice ${verified.invoiceId ?? "none"})`
+        )
+        if (verified.eventId) {
+          const delivery = await claimDelivery(req.scope, { eventId: verified.eventId, eventType: verified.eventType ?? "?", invoiceId: verified.invoiceId, providerId })
+          await finishDelivery(req.scope, delivery.id, "ignored", 200)
+        }
+      }
+      res.status(verified.status).json(verified.status === 200 ? { received: true, ignored: verified.reason } : { received: false, error: verified.reason })
+      return
+    }
+    const chosen = registration!
+    const sessionId = verified.event.sessionId
+    const invoiceId = verified.event.invoice.id
+    // Durable dedupe shared by every process: the event id is unique in the ledger.
+    const delivery = await claimDelivery(req.scope, { eventId: verified.event.eventId, eventType: verified.event.eventType, invoiceId, providerId: chosen.providerId })
+    if (delivery.duplicate) {
+      await finishDelivery(req.scope, delivery.id, "duplicate", 200).catch(() => undefined)
+      res.status(200).json({ received: true, duplicate: true })
+      return
+    }
+    // One queue per process for every registration (the carts are the store's, whichever account
+    // they pay through): its concurrency is the largest configured, so it is not re-created
+    // whenever a delivery of another registration comes in.
+    const concurrency = Math.max(chosen.options.webhookConcurrency, ...meumRegistrations(req.scope).map((r) => r.options.webhookConcurrency))
+    const queue = webhookWorkQueue<ReconcileOutcome>(concurrency)
+    // Serialised per cart, not per session: after a failed completion Medusa replaces the session,
+    // and the old invoice's retry (adoption) and the new invoice's events must not interleave.
+    // Coalesced per invoice only: another invoice's delivery for the same cart queues behind.
+    const cartId = cartIdOfInvoice(verified.event.invoice)
+    const work = queue.run(
+      cartId ?? sessionId,
+      async () => {
+        const { result } = await reconcileMeumSessionWorkflow(req.scope).run({
+          input: { session_id: sessionId, invoice_id: invoiceId, provider_id: chosen.providerId },
+        })
+        return result
+      },
+      invoiceId
+    )
+    const result = await settleWithin(work, chosen.options.webhookResponseBudgetMs).catch(async (error: Error) => {
+      await finishDelivery(req.scope, delivery.id, "failed", 503).catch(() => undefined)
+      throw error
+    })
+    if (result === STILL_RUNNING) {
+      work.then(
+        (late) => finishDelivery(req.scope, delivery.id, late.outcome, 202),
+        (error: Error) => {
+          logger.error(`Meum webhook processing for payment session ${sessionId} failed after it was acknowledged; the reconcile job will retry it: ${error.message}`)
+          return finishDelivery(req.scope, delivery.id, "failed", 202)
+        }
+      ).catch(() => undefined)
+      res.status(202).json({ received: true, queued: true })
+      return
+    }
+    await finishDelivery(req.scope, delivery.id, result.outcome, 200)
+    const duplicate = (result.outcome === "captured" || result.outcome === "updated") && result.duplicate
+    res.status(200).json(duplicate ? { received: true, duplicate: true } : { received: true })
+  } catch (error) {
+    logger.error(`Meum webhook processing failed, Meum will retry: ${(error as Error).message}`)
+    res.status(503).json({ received: false, error: "temporary failure, retry later" })
+  }
+}
