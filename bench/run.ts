@@ -3,9 +3,11 @@
  * same run (the machine is shared and noisy). Prints a table, writes bench/results/latest.json,
  * exits non-zero when a target is missed.
  *
- * 1, 2, 5 run against the sandbox in its own process (or no server at all); 3 and 4 boot a real
- * Medusa 2.21 store (bench/lib/medusa-store.ts). Sizes can be lowered for a quick look:
- * BENCH_CALLS, BENCH_VERIFY_ITERATIONS, BENCH_RSS_CALLS, BENCH_CHECKOUTS, BENCH_BURST
+ * 1, 2, 5 run against the sandbox in its own process (or no server at all); 3, 4 and 6 boot a
+ * real Medusa 2.21 store (bench/lib/medusa-store.ts): 3, 4 and 6 on one process, then 4 again on
+ * the cluster layout (2 servers + 1 worker on Redis). Sizes can be lowered for a quick look:
+ * BENCH_CALLS, BENCH_VERIFY_ITERATIONS, BENCH_RSS_CALLS, BENCH_CHECKOUTS, BENCH_BURST,
+ * BENCH_JOB_SESSIONS (comma-separated open-session counts, default "10000,100000")
  * (a run with lowered sizes is marked as such and is not a release gate).
  */
 import fs from "node:fs"
@@ -13,6 +15,7 @@ import os from "node:os"
 import path from "node:path"
 import { benchCheckout } from "./checkout.bench"
 import { benchInitiate, benchRss } from "./initiate.bench"
+import { benchJobSweep } from "./job-sweep.bench"
 import { startBenchStore } from "./lib/medusa-store"
 import type { Row } from "./lib/report"
 import { startSandboxProcess } from "./lib/sandbox-process"
@@ -29,8 +32,10 @@ const sizes = {
   rssCalls: size("BENCH_RSS_CALLS", 10_000),
   checkouts: size("BENCH_CHECKOUTS", 100),
   burst: size("BENCH_BURST", 1000),
+  jobSessions: (process.env.BENCH_JOB_SESSIONS ?? "10000,100000").split(",").map(Number).filter((n) => n > 1),
 }
-const fullSize = sizes.calls >= 1000 && sizes.rssCalls >= 10_000 && sizes.checkouts >= 100 && sizes.burst >= 1000
+const fullSize =
+  sizes.calls >= 1000 && sizes.rssCalls >= 10_000 && sizes.checkouts >= 100 && sizes.burst >= 1000 && Math.max(...sizes.jobSessions) >= 100_000
 
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`)
 
@@ -62,8 +67,26 @@ async function main() {
     const burst = await benchWebhookBurst(store, sizes.burst)
     rows.push(...burst.rows)
     details.burst = burst.detail
+    details.job = []
+    for (const openSessions of sizes.jobSessions) {
+      progress(`6. reconcile job with ${openSessions} open Meum sessions, 1 % paid, webhooks dropped`)
+      const job = await benchJobSweep(store, openSessions)
+      rows.push(...job.rows)
+      ;(details.job as unknown[]).push(job.detail)
+    }
   } finally {
     await store.stop()
+  }
+
+  progress("booting the cluster layout (Redis, 2 servers behind a proxy, 1 worker)")
+  const cluster = await startBenchStore({ cluster: true, log: (line) => progress(`  ${line}`) })
+  try {
+    progress(`4. ${sizes.burst} paid invoices on the cluster, webhooks released at once`)
+    const burst = await benchWebhookBurst(cluster, sizes.burst)
+    rows.push(...burst.rows)
+    details.burst_cluster = burst.detail
+  } finally {
+    await cluster.stop()
   }
 
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`
@@ -77,7 +100,9 @@ async function main() {
     console.log(`| ${row.name} | ${row.measured} | ${row.baseline} | ${ratio} | ${row.target} | ${result} |`)
   }
   console.log(`\nper-step p50 (ms) of benchmark 3: ${JSON.stringify(details.checkout_step_p50_ms)}`)
-  console.log(`benchmark 4 detail: ${JSON.stringify(details.burst)}`)
+  console.log(`benchmark 4 detail (one process): ${JSON.stringify(details.burst)}`)
+  console.log(`benchmark 4 detail (cluster): ${JSON.stringify(details.burst_cluster)}`)
+  console.log(`benchmark 6 detail: ${JSON.stringify(details.job)}`)
   console.log(`\n(${seconds.toFixed(0)} s)`)
   fs.mkdirSync(path.join(__dirname, "results"), { recursive: true })
   fs.writeFileSync(

@@ -1,11 +1,15 @@
 /**
- * A real Medusa 2.21 store for benchmarks 3 and 4, booted outside jest the way a merchant runs it:
- * embedded PostgreSQL on a free port → `medusa db:migrate` → seed (`medusa exec bench/lib/seed.ts`)
- * → `medusa start` from this repo's sources (admin off, reconcile job off so only webhooks place
- * orders) on a free port, with the Meum sandbox running in this process and its webhooks pointed at
- * the plugin's `/hooks/meum`. `stop()` ends everything it started.
+ * A real Medusa 2.21 store for benchmarks 3, 4 and 6, booted outside jest the way a merchant runs
+ * it: embedded PostgreSQL on a free port → `medusa db:migrate` → seed (`medusa exec
+ * bench/lib/seed.ts`) → `medusa start` from this repo's sources (admin off, reconcile job off so
+ * only webhooks place orders), with the Meum sandbox running in this process and its webhooks
+ * pointed at the plugin's `/hooks/meum`. `stop()` ends everything it started.
+ *
+ * Layouts: one process (plus a helper server on the same database, only for preparing data fast
+ * and stopped before measuring), or `cluster`: Redis (event bus, workflow engine, locking,
+ * caching), two server processes behind a round-robin proxy on the store's port, one worker.
  */
-import { spawn, spawnSync } from "node:child_process"
+import { spawnSync } from "node:child_process"
 import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
@@ -13,31 +17,40 @@ import { Client } from "pg"
 import { startMeumSandbox, type MeumSandbox } from "../../src/sandbox"
 import type { SeededStore } from "../../integration-tests/helpers/seed-store"
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+/* eslint-disable @typescript-eslint/no-require-imports */
 const { startEmbeddedPostgres, freePort } = require("../../scripts/lib/embedded-postgres")
+const { startRedis } = require("../../scripts/lib/redis-server")
+const { startMedusaProcess, medusaBin } = require("../../scripts/lib/medusa-process")
+const { startRoundRobinProxy } = require("../../scripts/lib/round-robin-proxy")
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 const root = path.resolve(__dirname, "../..")
-const medusaBin = path.join(root, "node_modules/.bin/medusa")
 export const BENCH_API_KEY = "sk_live_bench_store_key_0000"
 export const BENCH_WEBHOOK_SECRET = "whsec_bench_store_secret"
 /** Sandbox webhook attempts per event in the benchmarks (Meum documents retries, not how many). */
 export const BENCH_WEBHOOK_MAX_ATTEMPTS = 8
 
 export interface BenchStore {
+  /** What the storefront and Meum's webhooks reach (the proxy, on the cluster layout). */
   url: string
-  /** A second server on the same database, only for preparing data fast (uses the other core). */
-  helperUrl: string
+  /** Where setup requests may go: the store, plus its helper server while it runs (both cores work). */
+  setupUrls(): string[]
+  /** Stops the one-process layout's helper server before measuring (no-op on the cluster). */
   stopHelper(): Promise<void>
+  layout: "one process" | "cluster (2 servers + 1 worker, Redis)"
   seed: SeededStore
   sandbox: MeumSandbox
   /** A client on the store's database, for counting orders without going through Medusa. */
   db: Client
+  /** The environment of the store's processes (for `medusa exec` against the same store). */
+  env: NodeJS.ProcessEnv
   logFile: string
   stop(): Promise<void>
 }
 
 export interface BenchStoreOptions {
   log?: (line: string) => void
+  cluster?: boolean
 }
 
 function medusa(args: string[], env: NodeJS.ProcessEnv): void {
@@ -45,23 +58,14 @@ function medusa(args: string[], env: NodeJS.ProcessEnv): void {
   if (result.status !== 0) throw new Error(`medusa ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`)
 }
 
-async function waitForHealth(url: string, exited: () => boolean): Promise<void> {
-  const deadline = Date.now() + 120_000
-  while (Date.now() < deadline) {
-    if (exited()) throw new Error("Medusa exited during start (see the bench log)")
-    const ok = await fetch(url).then((r) => r.ok, () => false)
-    if (ok) return
-    await new Promise((resolve) => setTimeout(resolve, 250))
-  }
-  throw new Error("Medusa did not answer /health within 120 s")
-}
-
 export async function startBenchStore(options: BenchStoreOptions = {}): Promise<BenchStore> {
   const log = options.log ?? (() => {})
+  const cluster = options.cluster ?? false
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "meum-bench-"))
-  const cleanups: Array<() => Promise<void> | void> = [() => fs.rmSync(workDir, { recursive: true, force: true })]
+  const cleanups: Array<() => Promise<unknown> | unknown> = [() => fs.rmSync(workDir, { recursive: true, force: true })]
   const stop = async () => {
     for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => {})
+    cleanups.length = 0
   }
   try {
     const pg = await startEmbeddedPostgres()
@@ -72,24 +76,28 @@ export async function startBenchStore(options: BenchStoreOptions = {}): Promise<
     await admin.end()
 
     const port: number = await freePort()
-    const url = `http://localhost:${port}`
+    const url = `http://127.0.0.1:${port}`
     const sandbox = await startMeumSandbox({
       port: 0,
       host: "127.0.0.1",
       apiKeys: [BENCH_API_KEY],
       webhookSecret: BENCH_WEBHOOK_SECRET,
       webhookUrls: [`${url}/hooks/meum`],
-      rateLimit: { max: 1_000_000, windowMs: 60_000 },
+      rateLimit: { max: 10_000_000, windowMs: 60_000 },
       webhookRetry: { maxAttempts: BENCH_WEBHOOK_MAX_ATTEMPTS, baseDelayMs: 250, maxDelayMs: 4_000 },
+      // Abandoned checkouts stay open for the whole run (benchmark 6 holds 100,000 of them).
+      invoiceLifetimeSeconds: 7 * 24 * 3600,
     })
     cleanups.push(() => sandbox.stop())
+
+    const redis = cluster ? await startRedis({ log }) : undefined
+    if (redis) cleanups.push(() => redis.stop())
 
     const seedFile = path.join(workDir, "seed.json")
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "production",
       DATABASE_URL: pg.url("medusa_bench"),
-      PORT: String(port),
       MEDUSA_DISABLE_TELEMETRY: "true",
       MEDUSA_ADMIN_DISABLED: "true",
       LOG_LEVEL: "warn",
@@ -99,7 +107,9 @@ export async function startBenchStore(options: BenchStoreOptions = {}): Promise<
       // Only webhooks may place Meum orders here: the sweep would hide a lost one.
       MEUM_RECONCILE_DISABLED: "true",
       BENCH_SEED_FILE: seedFile,
+      ...(redis ? { REDIS_URL: redis.url } : {}),
     }
+    if (!redis) delete env.REDIS_URL
     let started = Date.now()
     medusa(["db:migrate"], env)
     log(`migrations ${((Date.now() - started) / 1000).toFixed(1)} s`)
@@ -109,37 +119,56 @@ export async function startBenchStore(options: BenchStoreOptions = {}): Promise<
     log(`seed ${((Date.now() - started) / 1000).toFixed(1)} s`)
 
     started = Date.now()
-    const logFile = path.join(root, ".cache", "bench-medusa.log")
-    fs.mkdirSync(path.dirname(logFile), { recursive: true })
-    const startServer = (serverPort: number, file: string) => {
-      const out = fs.openSync(file, "w")
-      // Own process group: `medusa start` may fork; the whole group is ended on stop.
-      const server = spawn(medusaBin, ["start"], { cwd: root, env: { ...env, PORT: String(serverPort) }, detached: true, stdio: ["ignore", out, out] })
-      let stopped: Promise<void> | undefined
-      const stopServer = () =>
-        (stopped ??= (async () => {
-          if (server.exitCode === null) {
-            const exited = new Promise((resolve) => server.once("exit", resolve))
-            try {
-              process.kill(-server.pid!, "SIGTERM")
-            } catch {}
-            await exited
-          }
-          fs.closeSync(out)
-        })())
-      cleanups.push(stopServer)
-      return { ready: waitForHealth(`http://localhost:${serverPort}/health`, () => server.exitCode !== null), stop: stopServer }
+    const logFile = path.join(root, ".cache", cluster ? "bench-medusa-cluster.log" : "bench-medusa.log")
+    fs.rmSync(logFile, { force: true })
+    const start = (processPort: number, extra: NodeJS.ProcessEnv, name: string) => {
+      const proc = startMedusaProcess({ command: "start", port: processPort, env: { ...env, ...extra }, logFile: logFile.replace(/\.log$/, `-${name}.log`) })
+      cleanups.push(() => proc.stop())
+      return proc as { ready: Promise<void>; stop(): Promise<void> }
     }
-    const helperPort: number = await freePort()
-    const main = startServer(port, logFile)
-    const helper = startServer(helperPort, logFile.replace(/\.log$/, "-helper.log"))
-    await Promise.all([main.ready, helper.ready])
+    let setupUrls: () => string[]
+    let stopHelper: () => Promise<void>
+    if (cluster) {
+      const [portA, portB, workerPort]: number[] = [await freePort(), await freePort(), await freePort()]
+      const processes = [
+        start(portA, { MEDUSA_WORKER_MODE: "server" }, "server-1"),
+        start(portB, { MEDUSA_WORKER_MODE: "server" }, "server-2"),
+        start(workerPort, { MEDUSA_WORKER_MODE: "worker" }, "worker"),
+      ]
+      await Promise.all(processes.map((proc) => proc.ready))
+      const proxy = await startRoundRobinProxy({ port, targets: [portA, portB] })
+      cleanups.push(() => proxy.stop())
+      setupUrls = () => [url]
+      stopHelper = async () => {}
+    } else {
+      const helperPort: number = await freePort()
+      const main = start(port, {}, "server")
+      const helper = start(helperPort, {}, "helper")
+      await Promise.all([main.ready, helper.ready])
+      let helperRunning = true
+      setupUrls = () => (helperRunning ? [url, `http://127.0.0.1:${helperPort}`] : [url])
+      stopHelper = () => {
+        helperRunning = false
+        return helper.stop()
+      }
+    }
     log(`medusa start ${((Date.now() - started) / 1000).toFixed(1)} s`)
 
     const db = new Client({ connectionString: pg.url("medusa_bench") })
     await db.connect()
     cleanups.push(() => db.end())
-    return { url, helperUrl: `http://localhost:${helperPort}`, stopHelper: helper.stop, seed, sandbox, db, logFile, stop }
+    return {
+      url,
+      setupUrls,
+      stopHelper,
+      layout: cluster ? "cluster (2 servers + 1 worker, Redis)" : "one process",
+      seed,
+      sandbox,
+      db,
+      env,
+      logFile,
+      stop,
+    }
   } catch (error) {
     await stop()
     throw error

@@ -19,7 +19,9 @@
  * invoice is reconciled through its own registration (session provider_id, ledger provider_id).
  *
  * Env: MEUM_RECONCILE_SCHEDULE (cron, default every minute), MEUM_RECONCILE_BATCH_SIZE (100 due
- * invoices and 100 discoveries per run), MEUM_RECONCILE_DISABLED=true to switch the schedule off
+ * invoices and 100 discoveries per run), MEUM_RECONCILE_PAID_PAGES (pages of 100 paid/underpaid
+ * invoices read per status and run, default 20), MEUM_RECONCILE_CONCURRENCY (paid invoices settled
+ * at once, default 4), MEUM_RECONCILE_DISABLED=true to switch the schedule off
  * (the test suites do, and call runMeumReconcile themselves).
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
@@ -29,6 +31,7 @@ import type { ReconcileOptions, ReconcileOutcome } from "../lib/reconcile/reconc
 import { reconcileMeumSessionWorkflow } from "../workflows/reconcile-meum-session"
 import { cancelAbandonedInvoices, type AbandonedSweepOptions } from "../lib/reconcile/cancel-abandoned-invoices"
 import { dueLedgerInvoices, paidInvoicesToSettle, sessionsMissingFromLedger, settleAbandonedInvoice } from "../lib/ledger/sweep"
+import { runWithConcurrency } from "../lib/run-with-concurrency"
 import { pruneDeliveries } from "../lib/ledger/deliveries"
 import { recordObservation } from "../lib/ledger/ledger"
 
@@ -68,6 +71,8 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
   const byProviderId = new Map<string, MeumRegistration>(registrations.map((registration) => [registration.providerId, registration]))
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const batchSize = options.batchSize ?? positive(process.env.MEUM_RECONCILE_BATCH_SIZE, 100)
+  const paidPages = positive(process.env.MEUM_RECONCILE_PAID_PAGES, 20)
+  const concurrency = positive(process.env.MEUM_RECONCILE_CONCURRENCY, 4)
   const now = (options.now ?? Date.now)()
 
   const reconcile = async (sessionId: string, invoiceId?: string, providerId?: string): Promise<ReconcileOutcome | undefined> => {
@@ -91,11 +96,16 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
   const settledThisRun = new Set<string>()
   for (const account of accounts) {
     try {
-      for (const paid of await paidInvoicesToSettle(container, account.client, { now })) {
-        if (settledThisRun.has(paid.invoiceId)) continue
-        settledThisRun.add(paid.invoiceId)
-        await reconcile(paid.sessionId, paid.invoiceId, account.providerId)
+      const found = await paidInvoicesToSettle(container, account.client, { now, maxPages: paidPages })
+      if (found.length >= paidPages * 100) {
+        // Older unsettled ones sit behind pages this run settles: their ledger rows bring them back.
+        logger.warn(`Meum (${account.providerId}): ${found.length} paid invoices without an order in one run (the page limit, MEUM_RECONCILE_PAID_PAGES=${paidPages}); older ones follow through the ledger's due checks`)
       }
+      const fresh = found.filter((paid) => !settledThisRun.has(paid.invoiceId))
+      for (const paid of fresh) settledThisRun.add(paid.invoiceId)
+      // Each one under its own collection lock: a few at a time, so a burst of lost webhooks
+      // (hundreds of paid invoices) is settled within one run.
+      await runWithConcurrency(fresh, concurrency, async (paid) => void (await reconcile(paid.sessionId, paid.invoiceId, account.providerId)))
     } catch (error) {
       summary.failed++
       logger.warn(`Meum (${account.providerId}): listing paid invoices failed, will retry next run: ${(error as Error).message}`)
