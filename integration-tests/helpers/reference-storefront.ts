@@ -64,7 +64,7 @@ function listFiles(dir: string, skip: (rel: string) => boolean, base = dir): str
 
 /** What a build depends on: the app's sources and lockfile, and the helper sources it imports. */
 export function storefrontSourceHash(): string {
-  const appFiles = listFiles(STOREFRONT_DIR, (rel) => /^(node_modules|\.next)(\/|$)/.test(rel) || rel === "next-env.d.ts" || rel.endsWith(".tsbuildinfo"))
+  const appFiles = listFiles(STOREFRONT_DIR, (rel) => /^(node_modules|\.next)(\/|$)/.test(rel) || rel === "next-env.d.ts" || rel.endsWith(".tsbuildinfo") || rel.endsWith(".md"))
   const helperFiles = listFiles(HELPER_DIR, (rel) => rel.startsWith("__tests__"))
   const hash = crypto.createHash("sha256")
   for (const file of [...appFiles, ...helperFiles].sort()) {
