@@ -322,6 +322,12 @@ it("cart changed after choosing Meum: back, quantity 2, pay again → a new invo
     const firstInvoiceId = await payWithCrypto(page)
     expect((await page.getByTestId("amount").textContent())?.trim()).toBe("20.50 USD")
 
+    // Back and pay again with the cart unchanged: the same invoice (no new one per click).
+    await page.goBack()
+    await page.waitForURL(`${storefront.url}/us/cart`)
+    expect(await payWithCrypto(page)).toBe(firstInvoiceId)
+    expect(invoicesOfCart(cartId)).toHaveLength(1)
+
     await page.goBack()
     await page.waitForURL(`${storefront.url}/us/cart`)
     await page.getByTestId("quantity-input").fill("2")
@@ -344,6 +350,34 @@ it("cart changed after choosing Meum: back, quantity 2, pay again → a new invo
     expect(order.payment_status).toBe("captured")
     expect(await ordersOfCart(cartId)).toEqual([orderId])
     expect(invoicesOfCart(cartId).map((invoice) => invoice.status).sort()).toEqual(["cancelled", "paid"])
+  }))
+
+it("expired invoice: the shopper sees the closed message, goes back to the cart, pays a new invoice, and gets the order", () =>
+  withLogs(async () => {
+    const { page } = await newShopper()
+    const cartId = await addToCart(page)
+    const firstInvoiceId = await payWithCrypto(page)
+    await store.sandbox.simulate(firstInvoiceId, "expired")
+    await store.sandbox.waitForDeliveries((ds) => ds.some((d) => d.invoice_id === firstInvoiceId && d.event_type === "invoice.expired" && d.status_code === 200), { timeoutMs: 60_000 })
+
+    // Meum's page of an expired invoice links back to the store.
+    await page.reload()
+    await page.getByTestId("return-link").click()
+    const closed = page.getByTestId("meum-closed")
+    await closed.waitFor()
+    expect(await closed.textContent()).toContain("This payment expired or was cancelled")
+    await page.screenshot({ path: path.join(artifacts, "7-closed.png"), fullPage: true })
+
+    // A same-site navigation: the cart cookie is back, the cart page opens, a new invoice is made.
+    await page.getByTestId("meum-pay-again").click()
+    await page.waitForURL(`${storefront.url}/us/cart`)
+    const secondInvoiceId = await payWithCrypto(page)
+    expect(secondInvoiceId).not.toBe(firstInvoiceId)
+    await page.getByTestId("pay-full").click()
+    await page.waitForURL(confirmedUrl())
+    const orderId = await page.getByTestId("order-confirmed").getAttribute("data-order-id")
+    expect(await ordersOfCart(cartId)).toEqual([orderId])
+    expect(invoicesOfCart(cartId).map((invoice) => invoice.status).sort()).toEqual(["expired", "paid"])
   }))
 
 it("order-first (store restarted with MEUM_ORDER_FIRST=true): the order is placed before paying, a second click pays the same invoice, the webhook captures it", () =>
