@@ -1,48 +1,98 @@
 /**
  * Following only the README: pack the plugin, install the tarball into a freshly created
- * Medusa 2.21 app, register it as the README says, migrate, boot, and find pp_meum_meum.
+ * Medusa app, register it as the README says, migrate, boot, and find pp_meum_meum.
+ *
+ * Runs once per end of the supported range: the lowest Medusa the peers allow (read from
+ * package.json's peerDependencies, ">=2.17.2 <3") and the newest, the one in node_modules.
+ * A storefront-style install (no Medusa server) is checked once.
  */
-import { execFileSync, spawnSync } from "node:child_process"
+import { spawn, spawnSync } from "node:child_process"
 import fs from "node:fs"
+import net from "node:net"
 import os from "node:os"
 import path from "node:path"
 import { Client } from "pg"
 
-jest.setTimeout(15 * 60 * 1000)
+jest.setTimeout(30 * 60 * 1000)
 
 const root = path.resolve(__dirname, "../..")
-const medusaVersion = require("@medusajs/medusa/package.json").version
+const pkg = require(path.join(root, "package.json"))
+const newest: string = require("@medusajs/medusa/package.json").version
+const lowestFromPeers = /^>=(\d+\.\d+\.\d+) <3$/.exec(pkg.peerDependencies["@medusajs/medusa"])
+const lowest = lowestFromPeers?.[1] ?? ""
+const versions = [...new Set([lowest, newest])]
 
 const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) => {
-  const result = spawnSync(command, args, { cwd, env, encoding: "utf8" })
+  const result = spawnSync(command, args, { cwd, env, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 })
   if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed:\n${result.stdout}\n${result.stderr}`)
   return result.stdout
 }
-
-it("installs from the packed tarball into a new Medusa app and registers pp_meum_meum", async () => {
-  if (!fs.existsSync(path.join(root, ".medusa/server/src/storefront/index.d.ts"))) run("npm", ["run", "build"], root)
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "meum-store-"))
-  const tarball = path.join(work, run("npm", ["pack", "--pack-destination", work, "--silent"], root).trim().split("\n").pop()!)
-  const app = path.join(work, "store")
-  fs.mkdirSync(path.join(app, "src"), { recursive: true })
-  fs.writeFileSync(
-    path.join(app, "package.json"),
-    JSON.stringify({
-      name: "fresh-store",
-      private: true,
-      dependencies: {
-        "@medusajs/medusa": medusaVersion,
-        "@medusajs/framework": medusaVersion,
-        "@medusajs/cli": medusaVersion,
-        "medusa-payment-meum": `file:${tarball}`,
-      },
-      devDependencies: { "ts-node": "^10.9.2", typescript: "^5.9.0", "@swc/core": "^1.16.0" },
+const timed = <T>(label: string, timings: string[], fn: () => T): T => {
+  const started = Date.now()
+  try {
+    return fn()
+  } finally {
+    timings.push(`${label} ${((Date.now() - started) / 1000).toFixed(1)}s`)
+  }
+}
+const sizeMiB = (dir: string) => Number(run("du", ["-sk", dir], dir).split(/\s+/)[0]) / 1024
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = net.createServer()
+    server.once("error", reject)
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo
+      server.close(() => resolve(port))
     })
-  )
-  // The README's registration, verbatim in substance.
-  fs.writeFileSync(
-    path.join(app, "medusa-config.ts"),
-    `import { defineConfig } from "@medusajs/framework/utils"
+  })
+// The repository's own TypeScript (a devDependency), so the storefront install stays as small
+// as a real storefront's share of it.
+const tsc = path.join(root, "node_modules/.bin/tsc")
+
+let work: string
+let tarball: string
+
+beforeAll(() => {
+  if (!fs.existsSync(path.join(root, ".medusa/server/src/storefront/index.d.ts"))) run("npm", ["run", "build"], root)
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "meum-store-"))
+  tarball = path.join(work, run("npm", ["pack", "--pack-destination", work, "--silent"], root).trim().split("\n").pop()!)
+})
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true })
+})
+
+it("declares the supported Medusa range in its peers, optional, the same for every @medusajs peer", () => {
+  expect(lowest).toMatch(/^2\.\d+\.\d+$/)
+  for (const name of Object.keys(pkg.peerDependencies)) {
+    expect(pkg.peerDependencies[name]).toBe(`>=${lowest} <3`)
+    expect(pkg.peerDependenciesMeta[name]).toEqual({ optional: true })
+  }
+})
+
+describe.each(versions)("a new Medusa %s store", (version) => {
+  it("installs from the packed tarball, migrates, boots, serves the plugin's routes and registers pp_meum_meum", async () => {
+    const timings: string[] = []
+    const app = path.join(work, `store-${version}`)
+    fs.mkdirSync(path.join(app, "src"), { recursive: true })
+    fs.writeFileSync(
+      path.join(app, "package.json"),
+      JSON.stringify({
+        name: "fresh-store",
+        private: true,
+        dependencies: {
+          "@medusajs/medusa": version,
+          "@medusajs/framework": version,
+          "@medusajs/cli": version,
+          "medusa-payment-meum": `file:${tarball}`,
+        },
+        devDependencies: { "ts-node": "^10.9.2", typescript: "^5.9.0", "@swc/core": "^1.16.0" },
+      })
+    )
+    // The README's registration, verbatim in substance.
+    fs.writeFileSync(
+      path.join(app, "medusa-config.ts"),
+      `import { defineConfig } from "@medusajs/framework/utils"
 module.exports = defineConfig({
   projectConfig: { databaseUrl: process.env.DATABASE_URL, http: { jwtSecret: "x", cookieSecret: "x", storeCors: "", adminCors: "", authCors: "" } },
   admin: { disable: true },
@@ -54,11 +104,11 @@ module.exports = defineConfig({
   }],
 })
 `
-  )
-  fs.writeFileSync(path.join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "Node16", moduleResolution: "Node16", target: "ES2021", esModuleInterop: true, skipLibCheck: true } }))
-  fs.writeFileSync(
-    path.join(app, "src", "list-providers.ts"),
-    `import { Modules } from "@medusajs/framework/utils"
+    )
+    fs.writeFileSync(path.join(app, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "Node16", moduleResolution: "Node16", target: "ES2021", esModuleInterop: true, skipLibCheck: true } }))
+    fs.writeFileSync(
+      path.join(app, "src", "list-providers.ts"),
+      `import { Modules } from "@medusajs/framework/utils"
 export default async function ({ container }: any) {
   const providers = await container.resolve(Modules.PAYMENT).listPaymentProviders({})
   console.log("PROVIDERS=" + JSON.stringify(providers.map((p: any) => p.id)))
@@ -67,11 +117,11 @@ export default async function ({ container }: any) {
   console.log("LEDGER=" + JSON.stringify({ invoices: (await ledger.listMeumInvoices({})).length, deliveries: (await ledger.listMeumWebhookEvents({})).length }))
 }
 `
-  )
-  // Every public entry, typed: a strict TypeScript file that uses each export must compile.
-  fs.writeFileSync(
-    path.join(app, "src", "uses-every-export.ts"),
-    `import { completeMeumCheckout, startMeumCheckout, MEUM_PROVIDER_ID, type MeumCompletion, type MeumCheckoutStart } from "medusa-payment-meum/storefront"
+    )
+    // Every public entry, typed: a strict TypeScript file that uses each export must compile.
+    fs.writeFileSync(
+      path.join(app, "src", "uses-every-export.ts"),
+      `import { completeMeumCheckout, startMeumCheckout, MEUM_PROVIDER_ID, type MeumCompletion, type MeumCheckoutStart } from "medusa-payment-meum/storefront"
 import { startMeumSandbox, type MeumSandbox, type MeumSandboxOptions } from "medusa-payment-meum/sandbox"
 import { MeumClient, invoiceSchema, externalOrderIdCandidates, sessionStatusForInvoice, type Invoice } from "medusa-payment-meum/meum"
 import { reconcileMeumSessionWorkflow } from "medusa-payment-meum/workflows"
@@ -87,45 +137,132 @@ const status: string = sessionStatusForInvoice(invoice.status, "pay_first")
 const ids: string[] = externalOrderIdCandidates("cart_1", "payses_1")
 export const all = [outcome, started, options, sandbox, client, status, ids, startMeumCheckout, completeMeumCheckout, startMeumSandbox, reconcileMeumSessionWorkflow, meumProvider, MEUM_PROVIDER_ID]
 `
-  )
-  run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], app)
-  run(path.join(app, "node_modules/.bin/tsc"), ["--noEmit", "--strict", "--module", "Node16", "--moduleResolution", "Node16", "--target", "ES2021", "--esModuleInterop", "--skipLibCheck", "src/uses-every-export.ts"], app)
-
-  const { DB_USERNAME, DB_PASSWORD, DB_HOST, DB_PORT } = process.env
-  const database = `fresh_store_${Date.now()}`
-  const admin = new Client({ user: DB_USERNAME, password: DB_PASSWORD, host: DB_HOST, port: Number(DB_PORT), database: "postgres" })
-  await admin.connect()
-  await admin.query(`CREATE DATABASE ${database}`)
-  await admin.end()
-  const env = {
-    ...process.env,
-    DATABASE_URL: `postgres://${DB_USERNAME}:${DB_PASSWORD}@${DB_HOST}:${DB_PORT}/${database}`,
-    MEDUSA_DISABLE_TELEMETRY: "true",
-    MEUM_API_KEY: "sk_live_fresh_store_key",
-    MEUM_WEBHOOK_SECRET: "whsec_fresh_store",
-    NODE_OPTIONS: "",
+    )
+    timed("npm install", timings, () => run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], app))
+    const installed = require(path.join(app, "node_modules/@medusajs/medusa/package.json")).version
+    expect(installed).toBe(version)
+    // Every @medusajs package the built plugin requires at run time resolves from the store,
+    // at the store's Medusa version (they come with @medusajs/medusa).
+    const resolveFromPlugin = `const path = require("node:path"), fs = require("node:fs")
+const out = {}
+for (const [name, entry] of [["@medusajs/framework", "@medusajs/framework/utils"], ["@medusajs/core-flows", "@medusajs/core-flows"]]) {
+  let dir = path.dirname(require.resolve(entry, { paths: [path.resolve("node_modules/medusa-payment-meum")] }))
+  while (!fs.existsSync(path.join(dir, "package.json")) || require(path.join(dir, "package.json")).name !== name) dir = path.dirname(dir)
+  out[name] = require(path.join(dir, "package.json")).version
+}
+console.log(JSON.stringify(out))`
+    expect(JSON.parse(run(process.execPath, ["-e", resolveFromPlugin], app))).toEqual({ "@medusajs/framework": version, "@medusajs/core-flows": version })
+    // Every name the built plugin takes from a @medusajs package exists in this version (a name
+    // missing from the lowest version would only fail when that code path runs).
+    const namedImports = `const path = require("node:path"), fs = require("node:fs")
+const plugin = path.resolve("node_modules/medusa-payment-meum/.medusa/server/src")
+const files = fs.readdirSync(plugin, { recursive: true }).filter((f) => f.endsWith(".js") && !f.startsWith("admin"))
+const missing = [], checked = new Set()
+for (const file of files) {
+  const code = fs.readFileSync(path.join(plugin, file), "utf8")
+  for (const [, binding, specifier] of code.matchAll(/const (\\w+) = (?:__importDefault\\()?require\\("(@medusajs\\/[^"]+)"\\)/g)) {
+    const exported = require(require.resolve(specifier, { paths: [path.join(plugin, path.dirname(file))] }))
+    for (const [, name] of code.matchAll(new RegExp("(?<![\\\\w$.])" + binding + "[.](\\\\w+)", "g"))) {
+      checked.add(specifier + ":" + name)
+      if (!(name in exported)) missing.push(specifier + ":" + name + " (" + file + ")")
+    }
   }
-  const medusa = path.join(app, "node_modules/.bin/medusa")
-  run(medusa, ["db:migrate"], app, env)
-  const output = run(medusa, ["exec", "./src/list-providers.ts"], app, env)
-  const providers = JSON.parse(/PROVIDERS=(.*)/.exec(output)![1])
-  expect(providers).toEqual(expect.arrayContaining(["pp_meum_meum", "pp_system_default"]))
-  expect(JSON.parse(/LEDGER=(.*)/.exec(output)![1])).toEqual({ invoices: 0, deliveries: 0 })
-  // The plugin's own routes came with it.
-  expect(fs.existsSync(path.join(app, "node_modules/medusa-payment-meum/.medusa/server/src/api/hooks/meum/route.js"))).toBe(true)
+}
+console.log(JSON.stringify({ checked: checked.size, missing }))`
+    const imports = JSON.parse(run(process.execPath, ["-e", namedImports], app))
+    expect(imports.missing).toEqual([])
+    expect(imports.checked).toBeGreaterThan(10)
+    timed("tsc", timings, () =>
+      run(path.join(app, "node_modules/.bin/tsc"), ["--noEmit", "--strict", "--module", "Node16", "--moduleResolution", "Node16", "--target", "ES2021", "--esModuleInterop", "--skipLibCheck", "src/uses-every-export.ts"], app)
+    )
 
+    const { DB_USERNAME, DB_PASSWORD, DB_HOST, DB_PORT } = process.env
+    const database = `fresh_store_${version.replace(/\W/g, "_")}_${Date.now()}`
+    const admin = new Client({ user: DB_USERNAME, password: DB_PASSWORD, host: DB_HOST, port: Number(DB_PORT), database: "postgres" })
+    await admin.connect()
+    await admin.query(`CREATE DATABASE ${database}`)
+    await admin.end()
+    const port = await freePort()
+    const env = {
+      ...process.env,
+      DATABASE_URL: `postgres://${DB_USERNAME}:${DB_PASSWORD}@${DB_HOST}:${DB_PORT}/${database}`,
+      MEDUSA_DISABLE_TELEMETRY: "true",
+      MEUM_API_KEY: "sk_live_fresh_store_key",
+      MEUM_WEBHOOK_SECRET: "whsec_fresh_store",
+      NODE_OPTIONS: "",
+      PORT: String(port),
+    }
+    const medusa = path.join(app, "node_modules/.bin/medusa")
+    timed("db:migrate", timings, () => run(medusa, ["db:migrate"], app, env))
+    const output = timed("exec", timings, () => run(medusa, ["exec", "./src/list-providers.ts"], app, env))
+    const providers = JSON.parse(/PROVIDERS=(.*)/.exec(output)![1])
+    expect(providers).toEqual(expect.arrayContaining(["pp_meum_meum", "pp_system_default"]))
+    expect(JSON.parse(/LEDGER=(.*)/.exec(output)![1])).toEqual({ invoices: 0, deliveries: 0 })
+    // The plugin's own routes came with it.
+    expect(fs.existsSync(path.join(app, "node_modules/medusa-payment-meum/.medusa/server/src/api/hooks/meum/route.js"))).toBe(true)
+
+    // Boot the HTTP server: the plugin's middlewares and routes load on this Medusa version.
+    const started = Date.now()
+    const server = spawn(medusa, ["start", "--port", String(port)], { cwd: app, env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
+    let serverLog = ""
+    server.stdout!.on("data", (chunk) => (serverLog += chunk))
+    server.stderr!.on("data", (chunk) => (serverLog += chunk))
+    try {
+      const base = `http://localhost:${port}`
+      let healthy = false
+      while (!healthy && Date.now() - started < 120_000 && server.exitCode === null) {
+        healthy = await fetch(`${base}/health`).then((r) => r.ok, () => false)
+        if (!healthy) await new Promise((resolve) => setTimeout(resolve, 250))
+      }
+      if (!healthy) throw new Error(`medusa start did not become healthy on Medusa ${version}:\n${serverLog}`)
+      timings.push(`start→/health ${((Date.now() - started) / 1000).toFixed(1)}s`)
+      // An unsigned webhook is refused by the plugin's handler (not 404: the route exists; not 5xx).
+      const hook = await fetch(`${base}/hooks/meum`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })
+      expect({ status: hook.status, ok: hook.status >= 400 && hook.status < 500 && hook.status !== 404 }).toEqual({ status: hook.status, ok: true })
+      // The plugin's admin route exists and sits behind Medusa's admin authentication.
+      expect((await fetch(`${base}/admin/meum/invoices`)).status).toBe(401)
+    } finally {
+      try {
+        process.kill(-server.pid!, "SIGTERM")
+      } catch {}
+      await new Promise((resolve) => (server.exitCode === null ? server.once("exit", resolve) : resolve(null)))
+    }
+    console.log(`Medusa ${version} store: ${timings.join(", ")}; node_modules ${sizeMiB(path.join(app, "node_modules")).toFixed(0)} MiB`)
+    fs.rmSync(app, { recursive: true, force: true })
+  })
+})
+
+it("installs into a storefront without Medusa's server packages, and its types resolve with moduleResolution node", () => {
   // A storefront (no Medusa server in it) installs the package without pulling Medusa's server
   // packages in through the peers (they are optional), and the storefront entry loads.
   const storefront = path.join(work, "storefront")
-  fs.mkdirSync(storefront)
+  fs.mkdirSync(path.join(storefront, "src"), { recursive: true })
   fs.writeFileSync(path.join(storefront, "package.json"), JSON.stringify({ name: "a-storefront", private: true, dependencies: { "medusa-payment-meum": `file:${tarball}` } }))
   run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund"], storefront)
   expect(fs.existsSync(path.join(storefront, "node_modules/@medusajs/medusa"))).toBe(false)
   expect(fs.existsSync(path.join(storefront, "node_modules/@medusajs/framework"))).toBe(false)
+  expect(fs.existsSync(path.join(storefront, "node_modules/@medusajs/core-flows"))).toBe(false)
   const loaded = run(process.execPath, ["-e", "const s = require('medusa-payment-meum/storefront'); console.log(typeof s.startMeumCheckout, typeof s.completeMeumCheckout)"], storefront)
   expect(loaded.trim()).toBe("function function")
-  const sizeKb = Number(run("du", ["-sk", path.join(storefront, "node_modules")], storefront).split(/\s+/)[0])
+  const sizeKb = sizeMiB(path.join(storefront, "node_modules")) * 1024
   console.log(`storefront install of medusa-payment-meum: ${fs.readdirSync(path.join(storefront, "node_modules")).length} top-level packages, ${(sizeKb / 1024).toFixed(1)} MiB`)
   expect(sizeKb).toBeLessThan(60 * 1024)
-  execFileSync("rm", ["-rf", work])
+
+  // The Next.js starters' tsconfig: "moduleResolution": "node" ignores package "exports", so the
+  // subpath's types come from "typesVersions". Strict, and also without skipLibCheck.
+  fs.writeFileSync(
+    path.join(storefront, "src", "checkout.ts"),
+    `import { startMeumCheckout, completeMeumCheckout, completeThenRedirect, meumRedirectUrl, isMeumCheckoutError, MEUM_PROVIDER_ID, type MeumCompletion } from "medusa-payment-meum/storefront"
+const outcome: MeumCompletion = { kind: "underpaid", message: "kept for the merchant" }
+const providerId: string = MEUM_PROVIDER_ID
+export const all = [outcome, providerId, startMeumCheckout, completeMeumCheckout, completeThenRedirect, meumRedirectUrl, isMeumCheckoutError]
+`
+  )
+  const compilerOptions = { target: "ES2017", lib: ["dom", "dom.iterable", "esnext"], strict: true, noEmit: true, esModuleInterop: true, module: "esnext", moduleResolution: "node", resolveJsonModule: true, isolatedModules: true, jsx: "preserve", types: [] }
+  fs.writeFileSync(path.join(storefront, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["src"] }))
+  run(tsc, ["-p", "tsconfig.json"], storefront)
+  // The import really resolves to the package's declarations (an unresolved one would fail above,
+  // but make the resolution visible).
+  const trace = run(tsc, ["-p", "tsconfig.json", "--traceResolution"], storefront)
+  expect(trace).toMatch(/'medusa-payment-meum\/storefront' was successfully resolved to '.*\.medusa\/server\/src\/storefront\/index\.d\.ts'/)
 })
