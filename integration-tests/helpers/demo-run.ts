@@ -71,19 +71,26 @@ export function launchChromium(executablePath: string): Promise<Browser> {
   })
 }
 
-/** Product → Meum's hosted page → pay in full → the return page's order; returns the order id. */
+/**
+ * The demo's storefront (the reference Next.js app): product → add to cart → email → "Pay with
+ * crypto" → Meum's hosted page → pay in full → back on the storefront's order confirmation.
+ * Returns the order id.
+ */
 export async function buyWithCrypto(page: Page, storefrontUrl: string, screenshots?: { checkout: string; order: string }): Promise<string> {
-  await page.goto(storefrontUrl)
+  await page.goto(`${storefrontUrl}/us`)
+  await page.getByTestId("add-to-cart").click()
+  await page.waitForURL(`${storefrontUrl}/us/cart`)
+  const email = page.getByTestId("email-input")
+  if (await email.count()) await email.fill("demo-shopper@example.com")
   await page.getByTestId("pay-with-crypto").click()
   // Ids are opaque: UUIDs by default (landing page), inv_… by switch.
   await page.waitForURL(/\/pay\/[0-9a-z_-]+$/)
   await page.getByTestId("pay-full").waitFor()
   if (screenshots) await page.screenshot({ path: screenshots.checkout, fullPage: true })
   await page.getByTestId("pay-full").click()
-  await page.waitForURL(/return\.html\?cart_id=/)
-  await page.getByText(/Order #\d+ placed/).waitFor({ timeout: 60_000 })
+  await page.waitForURL(/\/us\/order\/order_[0-9A-Z]+\/confirmed$/, { timeout: 60_000 })
+  const orderId = await page.getByTestId("order-confirmed").getAttribute("data-order-id")
   if (screenshots) await page.screenshot({ path: screenshots.order, fullPage: true })
-  const orderId = await page.getByTestId("order-status").getAttribute("data-order-id")
   if (!orderId) throw new Error("the order page shows no order id")
   return orderId
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run demo`: PostgreSQL (embedded) → migrations (skipped when current) → idempotent seed →
-// Meum sandbox → Medusa with the admin → the demo storefront. Prints the URLs and writes them to
+// Meum sandbox → Medusa with the admin → the storefront (the reference Next.js storefront;
+// DEMO_STOREFRONT=simple: the one-page demo storefront). Prints the URLs and writes them to
 // .demo/demo.json. Ctrl-C stops everything it started. Ports: DEMO_PG_PORT, DEMO_MEDUSA_PORT,
 // DEMO_SANDBOX_PORT, DEMO_STOREFRONT_PORT. With MEUM_API_KEY and MEUM_WEBHOOK_SECRET set, the real
 // Meum is used instead of the sandbox. DEMO_CLUSTER=1: Medusa runs as two servers and a worker on
@@ -29,6 +30,7 @@ const ports = {
   storefront: Number(process.env.DEMO_STOREFRONT_PORT || 8110),
 }
 const realMeum = Boolean(process.env.MEUM_API_KEY && process.env.MEUM_WEBHOOK_SECRET)
+const storefrontKind = process.env.DEMO_STOREFRONT === "simple" ? "simple" : "reference"
 const cleanups = []
 const log = (line) => console.log(`[demo] ${line}`)
 
@@ -127,6 +129,12 @@ async function main() {
     cleanups.push(() => sandbox.stop())
   }
 
+  // The reference storefront is installed and built before `medusa develop` starts: its watcher
+  // (every file of the repo but dot folders and the top node_modules) would restart Medusa on
+  // each file npm and Next write under reference-storefront/.
+  const reference = storefrontKind === "reference" ? require("../../integration-tests/helpers/reference-storefront") : undefined
+  if (reference) await reference.prepareReferenceStorefront({ log: (line) => log(line.replace(/^\[reference-storefront\] /, "storefront: ")) })
+
   // One process (`medusa develop`, admin included), or the production layout on Redis.
   const cluster = process.env.DEMO_CLUSTER === "1"
   let medusa
@@ -149,8 +157,41 @@ async function main() {
     region_id: seed.regionId,
     layout: cluster ? { kind: "cluster", ...medusa.layout } : { kind: "single", servers: [ports.medusa] },
   }
+  // The storefront: the reference Next.js app (reference-storefront/, installed and built on the
+  // first run: ~25 s + ~50 s measured, then only when its sources change), or with
+  // DEMO_STOREFRONT=simple the one-page storefront of demo-storefront/ (no build step).
+  let storefrontReady
+  if (reference) {
+    storefrontReady = (async () => {
+      const running = await reference.startReferenceStorefront({
+        port: ports.storefront,
+        // The Next server calls Medusa itself (server actions); the browser never does.
+        medusaUrl: `http://127.0.0.1:${ports.medusa}`,
+        publishableKey: seed.publishableKey,
+        countryCode: "us",
+        logFile: path.join(demoDir, "storefront.log"),
+      })
+      cleanups.push(() => running.stop())
+    })()
+  } else {
+    startSimpleStorefront(seed, medusaUrl, storefrontUrl)
+    storefrontReady = Promise.resolve()
+  }
+
+  await Promise.all([medusa.ready, storefrontReady])
+  fs.writeFileSync(path.join(demoDir, "demo.json"), JSON.stringify(demo, null, 2))
+  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  log(`storefront  ${demo.storefront}  (${storefrontKind === "reference" ? "reference Next.js storefront" : "one-page demo storefront"})`)
+  log(`admin       ${demo.admin}  (${adminEmail} / ${adminPassword})`)
+  log(`store API   ${demo.store_api}  (publishable key ${seed.publishableKey})`)
+  log(`sandbox     ${demo.sandbox}`)
+  log(`layout      ${cluster ? `cluster: ${medusa.describe}` : `one process (medusa develop) on port ${ports.medusa}`}`)
+  if (process.env.DEMO_EXIT_WHEN_READY === "1") await shutdown(0)
+}
+
+/** The one-page demo storefront (DEMO_STOREFRONT=simple): @medusajs/js-sdk + our helper, bundled for the browser. */
+function startSimpleStorefront(seed, medusaUrl, storefrontUrl) {
   const storefrontConfig = { storeApi: medusaUrl, publishableKey: seed.publishableKey, regionId: seed.regionId, variantId: seed.variantId, unitPrice: seed.unitPrice }
-  // The storefront script: @medusajs/js-sdk + our storefront helper, bundled for the browser.
   const bundle = require("esbuild").buildSync({
     entryPoints: [path.join(root, "demo-storefront", "app.ts")],
     bundle: true,
@@ -169,7 +210,7 @@ async function main() {
     if (!fs.existsSync(full)) return res.writeHead(404).end("not found")
     res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(fs.readFileSync(full))
   })
-  await new Promise((resolve) => storefront.listen(ports.storefront, "127.0.0.1", resolve))
+  storefront.listen(ports.storefront, "127.0.0.1")
   // close() waits for every open connection; a browser keeps some (even ones that never sent a
   // request) for as long as it runs, so they are cut instead of awaited.
   cleanups.push(
@@ -179,16 +220,6 @@ async function main() {
         storefront.closeAllConnections()
       })
   )
-
-  await medusa.ready
-  fs.writeFileSync(path.join(demoDir, "demo.json"), JSON.stringify(demo, null, 2))
-  log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`)
-  log(`storefront  ${demo.storefront}`)
-  log(`admin       ${demo.admin}  (${adminEmail} / ${adminPassword})`)
-  log(`store API   ${demo.store_api}  (publishable key ${seed.publishableKey})`)
-  log(`sandbox     ${demo.sandbox}`)
-  log(`layout      ${cluster ? `cluster: ${medusa.describe}` : `one process (medusa develop) on port ${ports.medusa}`}`)
-  if (process.env.DEMO_EXIT_WHEN_READY === "1") await shutdown(0)
 }
 
 let stopping = false
