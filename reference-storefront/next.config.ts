@@ -7,7 +7,9 @@ import type { NextConfig } from "next"
 const repoRoot = path.resolve(__dirname, "..")
 
 const config: NextConfig = {
-  turbopack: { root: repoRoot },
+  // The helpers' one dependency, zod, comes from this app's own node_modules: the build must not
+  // depend on the plugin's install (or on where it lives, e.g. a symlinked node_modules).
+  turbopack: { root: repoRoot, resolveAlias: { zod: "./node_modules/zod/index.js" } },
   outputFileTracingRoot: repoRoot,
   poweredByHeader: false,
   reactStrictMode: true,
