@@ -167,6 +167,19 @@ medusaIntegrationTestRunner({
       expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
     })
 
+    it("/hooks/meum: a delivery signed with account 1's secret that names account 2's paid invoice changes nothing", async () => {
+      const { cartId, invoiceId } = await cartWithOpenInvoice("pp_meum_meum_second", sandbox2(), 2)
+      await payWithWebhooksLost(sandbox2(), invoiceId)
+      // Account 1 (whose secret signed it) does not know the invoice: acknowledged, not acted on.
+      const crossed = await postSigned("/hooks/meum", invoiceId, TEST_WEBHOOK_SECRET)
+      expect(crossed.status).toBe(200)
+      expect(crossed.data).toEqual({ received: true, ignored: "the invoice is unknown to Meum" })
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+      // Account 2's own delivery still places it.
+      expect((await postSigned("/hooks/meum", invoiceId, SECOND_WEBHOOK_SECRET)).data).toEqual({ received: true })
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+    })
+
     it("the first account still works in the same store", async () => {
       const { cartId, session, invoiceId } = await cartWithOpenInvoice("pp_meum_meum", env.sandbox(), 1)
       expect(session.provider_id).toBe("pp_meum_meum")

@@ -96,11 +96,13 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
   const settledThisRun = new Set<string>()
   for (const account of accounts) {
     try {
-      const found = await paidInvoicesToSettle(container, account.client, { now, maxPages: paidPages })
-      if (found.length >= paidPages * 100) {
+      const found = await paidInvoicesToSettle(container, account.client, {
+        now,
+        maxPages: paidPages,
         // Older unsettled ones sit behind pages this run settles: their ledger rows bring them back.
-        logger.warn(`Meum (${account.providerId}): ${found.length} paid invoices without an order in one run (the page limit, MEUM_RECONCILE_PAID_PAGES=${paidPages}); older ones follow through the ledger's due checks`)
-      }
+        onPageLimit: (status) =>
+          logger.warn(`Meum (${account.providerId}): more ${status} invoices without an order than one run reads (MEUM_RECONCILE_PAID_PAGES=${paidPages} pages of 100); older ones follow through the ledger's due checks`),
+      })
       const fresh = found.filter((paid) => !settledThisRun.has(paid.invoiceId))
       for (const paid of fresh) settledThisRun.add(paid.invoiceId)
       // Each one under its own collection lock: a few at a time, so a burst of lost webhooks

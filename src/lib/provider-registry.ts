@@ -61,9 +61,13 @@ export function registeredMeumProviders(): RegisteredMeumProvider[] {
   return [...registry().values()]
 }
 
+/** Whether two registrations talk to the same Meum account (same API and key): one set of invoices. */
+export const sameMeumAccount = (a: RegisteredMeumProvider, b: RegisteredMeumProvider): boolean =>
+  a.options.apiBaseUrl === b.options.apiBaseUrl && a.options.apiKey === b.options.apiKey
+
 /** Provider ids of Meum registrations look like pp_meum_<id>. */
 export const isMeumProviderId = (providerId: unknown): boolean =>
-  typeof providerId === "string" && providerId.startsWith("pp_meum")
+  typeof providerId === "string" && (providerId === "pp_meum" || providerId.startsWith("pp_meum_"))
 
 interface Resolver {
   resolve: (key: string) => unknown

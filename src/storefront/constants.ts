@@ -21,4 +21,5 @@ export const CLOSED_MESSAGES: Record<MeumClosedReason, string> = {
 }
 
 /** True for any Meum registration's provider id (`pp_meum_<id>`). */
-export const isMeumProvider = (providerId: unknown): boolean => typeof providerId === "string" && providerId.startsWith("pp_meum_")
+// Medusa names a registration pp_meum_<id>, or pp_meum when it has no id (the server's rule too).
+export const isMeumProvider = (providerId: unknown): boolean => typeof providerId === "string" && (providerId === "pp_meum" || providerId.startsWith("pp_meum_"))

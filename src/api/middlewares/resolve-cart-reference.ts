@@ -21,18 +21,21 @@ export async function resolveCartReference(req: MedusaRequest, _res: MedusaRespo
     // The cart reference is signed with the key of the registration the session is for: that
     // provider (pp_meum_<id>) verifies it in initiatePayment with its own options.
     const provider = meumRegistrationFor(req.scope, body.provider_id)
+    const sent = (body.data && typeof body.data === "object" && !Array.isArray(body.data) ? body.data : {}) as Record<string, unknown>
+    const data: Record<string, unknown> = "return_url" in sent ? { return_url: sent.return_url } : {}
     if (!provider) {
-      // Not one of the store's Meum registrations: Medusa itself refuses an unknown provider.
-      if (meumRegistrations(req.scope).length > 0) return next()
+      // Not one of the store's Meum registrations: Medusa itself refuses an unknown provider —
+      // and the shopper's data never passes unfiltered on the way there.
+      if (meumRegistrations(req.scope).length > 0) {
+        ;(req.body as Body).data = data
+        return next()
+      }
       // validateOptions registers it at boot, so this means a broken install: fail closed.
       req.scope
         .resolve(ContainerRegistrationKeys.LOGGER)
         .error(`Meum: a payment session was requested for ${String(body.provider_id)} but no such Meum provider is registered (check medusa-config)`)
       throw new MedusaError(MedusaError.Types.NOT_ALLOWED, SHOPPER_MESSAGES.unavailable)
     }
-
-    const sent = (body.data && typeof body.data === "object" && !Array.isArray(body.data) ? body.data : {}) as Record<string, unknown>
-    const data: Record<string, unknown> = "return_url" in sent ? { return_url: sent.return_url } : {}
 
     const paymentCollectionId = req.params.id
     const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)

@@ -13,6 +13,7 @@ import {
   meumRegistrations,
   registerMeumProvider,
   registeredMeumProviders,
+  sameMeumAccount,
 } from "../provider-registry"
 
 const REGISTRY_KEY = Symbol.for("medusa-payment-meum.provider-registry.by-options")
@@ -109,6 +110,18 @@ describe("provider registry", () => {
     expect(isMeumProviderId("pp_meum_meum")).toBe(true)
     expect(isMeumProviderId("pp_meum_meum_second")).toBe(true)
     expect(isMeumProviderId("pp_system_default")).toBe(false)
+    // Medusa's name for a registration without an id; nothing else that merely starts alike.
+    expect(isMeumProviderId("pp_meum")).toBe(true)
+    expect(isMeumProviderId("pp_meumish_x")).toBe(false)
     expect(isMeumProviderId(undefined)).toBe(false)
+  })
+
+  it("tells registrations of one Meum account (same API and key) from another account's", () => {
+    const account = registerMeumProvider(parseMeumProviderOptions(first))
+    const sameAccountOtherRules = registerMeumProvider(parseMeumProviderOptions({ ...first, orderFirst: true }))
+    const otherAccount = registerMeumProvider(parseMeumProviderOptions(second))
+    expect(sameAccountOtherRules).not.toBe(account)
+    expect(sameMeumAccount(account, sameAccountOtherRules)).toBe(true)
+    expect(sameMeumAccount(account, otherAccount)).toBe(false)
   })
 })

@@ -92,7 +92,12 @@ const SETTLED_STATES = new Set(["completed", "needs_attention", "resolved", "clo
 export async function paidInvoicesToSettle(
   container: MedusaContainer,
   client: MeumClient,
-  { maxPages = 5, pageSize = 100, now = Date.now() }: { maxPages?: number; pageSize?: number; now?: number } = {}
+  {
+    maxPages = 5,
+    pageSize = 100,
+    now = Date.now(),
+    onPageLimit,
+  }: { maxPages?: number; pageSize?: number; now?: number; onPageLimit?: (status: "paid" | "underpaid") => void } = {}
 ): Promise<Array<{ invoiceId: string; sessionId: string }>> {
   const found: Array<{ invoiceId: string; sessionId: string }> = []
   for (const status of ["paid", "underpaid"] as const) {
@@ -131,6 +136,7 @@ export async function paidInvoicesToSettle(
       const next = listed.next_cursor ?? listed.data[listed.data.length - 1]?.id
       if (unsettled.length === 0 || !listed.has_more || !next) break
       cursor = next
+      if (page === maxPages - 1) onPageLimit?.(status)
     }
   }
   return found

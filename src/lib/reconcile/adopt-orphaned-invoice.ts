@@ -23,7 +23,7 @@ import { MeumApiError } from "../meum/errors"
 import { meumAmountsEqual } from "../meum/money"
 import type { Invoice } from "../meum/schemas"
 import { orderReferenceOf } from "../meum/external-order-id"
-import { isMeumProviderId, type MeumRegistration } from "../provider-registry"
+import { isMeumProviderId, meumRegistrationFor, sameMeumAccount, type MeumRegistration } from "../provider-registry"
 import { publicInvoiceFacts, readStoredSessionData } from "../session-data"
 import { askedFromMetadata } from "../meum/invoice-checks"
 
@@ -88,10 +88,18 @@ export async function adoptOrphanedPaidInvoice(
       return false
     }
   }
-  // Only a session of the invoice's own registration (Meum account): another account's provider
-  // could not read the invoice, and the replaced invoice is cancelled through this client.
+  // Only a session of a registration on the invoice's Meum account: another account's provider
+  // could not read the invoice, and the replaced invoice is cancelled through this client. (Two
+  // registrations may share an account — e.g. an order-first region — so the account decides,
+  // not which registration the webhook or the job happened to come through.)
+  const onThisAccount = (providerId: string) => {
+    if (providerId === registration.providerId) return true
+    const other = meumRegistrationFor(container, providerId)
+    const own = meumRegistrationFor(container, registration.providerId)
+    return Boolean(other && own && sameMeumAccount(other, own))
+  }
   const candidates = meumSessions.filter(
-    (session) => session.provider_id === registration.providerId && ADOPTABLE_STATUSES.includes(session.status) && asksTheSame(session)
+    (session) => onThisAccount(session.provider_id) && ADOPTABLE_STATUSES.includes(session.status) && asksTheSame(session)
   )
   if (candidates.length !== 1) {
     return { adopted: false, reason: `cart ${cartId} has ${candidates.length} Meum sessions that could stand for the paid invoice` }

@@ -11,7 +11,7 @@ import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
 import { isKnownWebhookEventType, type Invoice } from "../../lib/meum/schemas"
 import { webhookActionForEvent } from "../../lib/meum/status-table"
-import { verifyWebhook, verifyWebhookSignature } from "../../lib/meum/webhook-signature"
+import { verifyWebhook } from "../../lib/meum/webhook-signature"
 import { askedFromMetadata, isPaidAsAsked, metadataSessionId } from "../../lib/meum/invoice-checks"
 import type { MeumProviderOptions } from "../../lib/provider-options"
 
@@ -58,15 +58,20 @@ export type VerifyAndFetchResult =
 export function isSignedFor(rawData: unknown, headers: Record<string, unknown>, options: MeumProviderOptions, now: () => number = Date.now): boolean {
   const rawBody = rawBodyOf(rawData)
   if (!rawBody) return false
-  return verifyWebhookSignature({
+  // The whole check of that registration (its integration id too), not the signature alone.
+  return verifyWebhook({
     rawBody,
     headers,
     secrets: options.webhookSecret,
     toleranceSeconds: options.webhookToleranceSeconds,
     allowLegacy: options.allowLegacySignatures,
+    integrationId: options.integrationId,
     now,
   }).ok
 }
+
+/** Why a correctly signed delivery is acknowledged without action when its invoice is not this account's. */
+export const UNKNOWN_INVOICE_REASON = "the invoice is unknown to Meum"
 
 /**
  * Verifies a delivery and re-fetches its invoice. Rejections carry an HTTP status for the
@@ -102,7 +107,7 @@ export async function verifyAndFetchInvoice(
     invoice = await client.getInvoice(invoiceId)
   } catch (error) {
     if (error instanceof MeumApiError && error.isNotFound) {
-      return { ok: false, reason: "the invoice is unknown to Meum", status: 200, ...about }
+      return { ok: false, reason: UNKNOWN_INVOICE_REASON, status: 200, ...about }
     }
     throw error
   }

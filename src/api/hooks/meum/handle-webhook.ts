@@ -19,10 +19,8 @@ import type { ReconcileOutcome } from "../../../lib/reconcile/reconcile-meum-ses
 import { settleWithin, STILL_RUNNING, webhookWorkQueue } from "../../../lib/reconcile/webhook-work-queue"
 import { cartIdOfInvoice } from "../../../lib/reconcile/adopt-orphaned-invoice"
 import { claimDelivery, finishDelivery, recordRejectedDelivery } from "../../../lib/ledger/deliveries"
-import { isSignedFor, verifyAndFetchInvoice, type VerifyAndFetchResult } from "../../../providers/meum/webhook-action"
+import { isSignedFor, UNKNOWN_INVOICE_REASON, verifyAndFetchInvoice, type VerifyAndFetchResult } from "../../../providers/meum/webhook-action"
 import { reconcileMeumSessionWorkflow } from "../../../workflows/reconcile-meum-session"
-
-const UNKNOWN_INVOICE = "the invoice is unknown to Meum"
 
 /**
  * Verifies the delivery against the candidates: the first registration whose secret verifies the
@@ -41,7 +39,7 @@ async function verifyAgainst(
   let first: { result: VerifyAndFetchResult; registration: MeumRegistration } | undefined
   for (const registration of signedFor) {
     const result = await verifyAndFetchInvoice(rawBody, headers, registration.options, registration.client)
-    if (result.ok || result.reason !== UNKNOWN_INVOICE) return { result, registration }
+    if (result.ok || result.reason !== UNKNOWN_INVOICE_REASON) return { result, registration }
     first ??= { result, registration }
   }
   return first!
