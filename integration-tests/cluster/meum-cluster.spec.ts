@@ -3,6 +3,8 @@
  * one PostgreSQL and one Redis, Medusa's production modules, the Meum sandbox over real HTTP.
  * What must hold across processes goes through the ledger and Medusa's locking module — these
  * tests fail if any of it lived in one process's memory. Each process's log: .cache/cluster/<run>/.
+ * Each process reaches Meum through its own gate: the sandbox's log names who called, and the
+ * workers are cut off Meum where only webhooks may act (tests 1, 2 and the first half of 5).
  */
 import type { AxiosInstance } from "axios"
 import { startClusterStore, type ClusterStore, type MedusaProcess } from "../helpers/cluster-store"
@@ -15,6 +17,8 @@ let cluster: ClusterStore
 beforeAll(async () => {
   // Every 2 s: the job's ticks are what test 3 counts, and what recovers lost webhooks here.
   cluster = await startClusterStore({ reconcileSchedule: "*/2 * * * * *" })
+  // Until test 3, only webhooks and shoppers may act: the job's Meum calls get 503.
+  cluster.setWorkersReachMeum(false)
 })
 
 afterAll(async () => {
@@ -83,12 +87,24 @@ async function invoiceCreatedLanded(invoiceIds: string[]) {
   )
 }
 
-const fromServer = (host: string) => host.startsWith("127.0.0.1:")
+const fromServer = (host: string) => host.startsWith("server-")
+const fromWorker = (host: string) => host.startsWith("worker-")
+
+/** No delivery of these invoices is still being worked on (a 202 answer finishes in the background). */
+const deliveriesSettled = (invoiceIds: string[]) =>
+  waitUntil(
+    async () => {
+      const { rows } = await cluster.db.query<{ n: string }>("SELECT count(*) AS n FROM meum_webhook_event WHERE invoice_id = ANY($1) AND outcome = 'processing'", [invoiceIds])
+      return Number(rows[0].n) === 0
+    },
+    { timeoutMs: 120_000, what: "every webhook delivery's work to finish" }
+  )
 const runStarts = (since: number) =>
   cluster.sandbox.requests().filter((r) => r.at >= since && r.method === "GET" && r.path === "/v1/invoices" && r.query.status === "paid" && !r.query.starting_after)
 
 it("a paid webhook delivered to both servers at once, twice each, gives exactly one order and one capture", async () => {
   const { sandbox, servers } = cluster
+  const since = Date.now()
   sandbox.setWebhookEndpoints(servers.map((server) => `${server.url}/hooks/meum`))
   const carts = await inParallel(6, 3, (index) => cartWithSession(cluster.api(servers[index % 2]), `both-${index}`))
   await invoiceCreatedLanded(carts.map((c) => c.invoiceId))
@@ -108,12 +124,16 @@ it("a paid webhook delivered to both servers at once, twice each, gives exactly 
     expect(toServer.length).toBeGreaterThanOrEqual(carts.length * 2)
   }
   await everyCartHasAnOrder(carts.map((c) => c.cartId), 60_000)
+  await deliveriesSettled([...invoiceIds])
   expect([...(await ordersPerCart(carts.map((c) => c.cartId))).values()]).toEqual(carts.map(() => 1))
   expect([...(await capturesPerCollection(carts.map((c) => c.collectionId))).values()]).toEqual(carts.map(() => 1))
+  // The webhooks did it: the job could not reach Meum.
+  expect(sandbox.requests().filter((r) => r.at >= since && fromWorker(r.host))).toEqual([])
 })
 
 it("the shopper completing on one server while the webhook lands on the other gives one order (50 races)", async () => {
   const { sandbox, servers } = cluster
+  const since = Date.now()
   const [shopperServer, webhookServer] = servers
   sandbox.setWebhookEndpoints([`${webhookServer.url}/hooks/meum`])
   const shopper = cluster.api(shopperServer)
@@ -126,6 +146,7 @@ it("the shopper completing on one server while the webhook lands on the other gi
   const completions = await Promise.all(carts.map(({ cartId }) => shopper.post(`/store/carts/${cartId}/complete`, {})))
 
   await everyCartHasAnOrder(carts.map((c) => c.cartId), 120_000)
+  await deliveriesSettled(carts.map((c) => c.invoiceId))
   const orders = await ordersPerCart(carts.map((c) => c.cartId))
   expect([...orders.values()]).toEqual(carts.map(() => 1))
   expect([...(await capturesPerCollection(carts.map((c) => c.collectionId))).values()]).toEqual(carts.map(() => 1))
@@ -135,26 +156,29 @@ it("the shopper completing on one server while the webhook lands on the other gi
     if (completion.status === 200 && completion.data.type === "order") expect(completion.data.order.id).toMatch(/^order_/)
   }
   expect(completions.filter((c) => c.status === 200 && c.data.type === "order").length).toBeGreaterThan(0)
+  expect(sandbox.requests().filter((r) => r.at >= since && fromWorker(r.host))).toEqual([])
 })
 
 it("the reconcile job runs on the worker only, once per tick even with two workers", async () => {
+  cluster.setWorkersReachMeum(true)
   const second = await cluster.startProcess("worker")
-  expect(second.port).toBeGreaterThan(0)
-  const since = Date.now()
-  for (let tick = 0; tick < 6; tick++) {
-    await cluster.sandbox.waitForRequest((r) => r.path === "/v1/invoices" && r.query.status === "paid" && !r.query.starting_after, { timeoutMs: 15_000 })
+  try {
+    const since = Date.now()
+    for (let tick = 0; tick < 6; tick++) {
+      await cluster.sandbox.waitForRequest((r) => r.path === "/v1/invoices" && r.query.status === "paid" && !r.query.starting_after, { timeoutMs: 15_000 })
+    }
+    const elapsed = Date.now() - since
+    const starts = runStarts(since)
+    expect(starts.every((r) => fromWorker(r.host))).toBe(true)
+    // Two workers running the same tick would start within milliseconds of each other.
+    const gaps = starts.slice(1).map((r, index) => r.at - starts[index].at)
+    expect(Math.min(...gaps)).toBeGreaterThan(500)
+    expect(starts.length).toBeLessThanOrEqual(Math.ceil(elapsed / 2000) + 1)
+    // No server ever ran it, over the whole suite so far.
+    expect(cluster.sandbox.requests().filter((r) => fromServer(r.host) && r.path === "/v1/invoices" && r.method === "GET")).toEqual([])
+  } finally {
+    await second.stop()
   }
-  const elapsed = Date.now() - since
-  const starts = runStarts(since)
-  const workerHosts = [0, 1].map((index) => cluster.workerHost(index))
-  expect(starts.filter((r) => fromServer(r.host))).toEqual([])
-  expect(starts.every((r) => workerHosts.some((host) => r.host.startsWith(`${host}:`)))).toBe(true)
-  // Two workers running the same tick would start within milliseconds of each other.
-  const gaps = starts.slice(1).map((r, index) => r.at - starts[index].at)
-  expect(Math.min(...gaps)).toBeGreaterThan(1000)
-  expect(starts.length).toBeLessThanOrEqual(Math.ceil(elapsed / 2000) + 1)
-  // And no server ever ran it, over the whole suite so far.
-  expect(cluster.sandbox.requests().filter((r) => fromServer(r.host) && r.path === "/v1/invoices" && r.method === "GET")).toEqual([])
 })
 
 it("the admin re-check on a server while the job handles the same invoice on the worker gives one outcome", async () => {
@@ -166,7 +190,7 @@ it("the admin re-check on a server while the job handles the same invoice on the
   await sandbox.simulate(cart.invoiceId, "paid")
   // Slow Meum: the job is still inside its reconcile when the admin asks.
   sandbox.setFaults({ api_latency_ms: 1000 })
-  await sandbox.waitForRequest((r) => !fromServer(r.host) && r.method === "GET" && r.path === `/v1/invoices/${cart.invoiceId}`, { timeoutMs: 30_000 })
+  await sandbox.waitForRequest((r) => fromWorker(r.host) && r.method === "GET" && r.path === `/v1/invoices/${cart.invoiceId}`, { timeoutMs: 30_000 })
   const headers = await cluster.adminHeaders(servers[1])
   const recheck = await cluster.api(servers[1]).post(`/admin/meum/payment-sessions/${cart.sessionId}/reconcile`, {}, { headers })
   expect(recheck.status).toBe(200)
@@ -181,22 +205,27 @@ it("a server killed (SIGKILL) in the middle of a paid webhook: the job still pla
   sandbox.setWebhookEndpoints([`${victim.url}/hooks/meum`])
   const cart = await cartWithSession(cluster.api(servers[0]), "killed")
   await invoiceCreatedLanded([cart.invoiceId])
-  // Slow Meum: the victim takes the collection lock and is then caught on its second read of
-  // the invoice (the one inside the lock), before the job's list/lock round can get there.
+  // Only the victim may act until it is killed; slow Meum keeps it inside the collection lock,
+  // where it is caught on its second read of the invoice (the first is the webhook's check).
+  cluster.setWorkersReachMeum(false)
   sandbox.setFaults({ api_latency_ms: 3000 })
+  const byVictim = (r: { host: string; path: string }) => r.host === victim.name && r.path === `/v1/invoices/${cart.invoiceId}`
   const insideLock = (async () => {
-    await sandbox.waitForRequest((r) => fromServer(r.host) && r.path === `/v1/invoices/${cart.invoiceId}`, { timeoutMs: 30_000 })
-    return sandbox.waitForRequest((r) => fromServer(r.host) && r.path === `/v1/invoices/${cart.invoiceId}`, { timeoutMs: 30_000 })
+    await sandbox.waitForRequest(byVictim, { timeoutMs: 30_000 })
+    return sandbox.waitForRequest(byVictim, { timeoutMs: 30_000 })
   })()
   await sandbox.simulate(cart.invoiceId, "paid")
   await insideLock
   await victim.kill()
   sandbox.resetFaults()
   expect((await ordersPerCart([cart.cartId])).size).toBe(0)
-  // The lock of the dead process expires (Medusa's Redis locking), then the worker's job settles it.
+  const killedAt = Date.now()
+  // The dead process's lock expires (Medusa's Redis locking), then the worker's job settles it.
+  cluster.setWorkersReachMeum(true)
   await everyCartHasAnOrder([cart.cartId], 180_000)
   expect((await ordersPerCart([cart.cartId])).get(cart.cartId)).toBe(1)
   expect((await capturesPerCollection([cart.collectionId])).get(cart.collectionId)).toBe(1)
   // No webhook reached a live server: the job did it.
   expect(sandbox.deliveries().filter((d) => d.invoice_id === cart.invoiceId && d.event_type === "invoice.paid" && d.status_code === 200)).toEqual([])
+  expect(sandbox.requests().some((r) => fromWorker(r.host) && r.at >= killedAt && r.path === `/v1/invoices/${cart.invoiceId}`)).toBe(true)
 })

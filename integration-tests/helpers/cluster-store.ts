@@ -3,8 +3,9 @@
  * port), two `medusa start` processes in server mode and one in worker mode, all from this
  * repo's medusa-config.ts with REDIS_URL set, and the Meum sandbox in the test process.
  *
- * Each kind of process reaches the sandbox under its own loopback address (servers 127.0.0.1,
- * workers 127.0.0.2, 127.0.0.3 …), so the sandbox's request log tells which kind called Meum.
+ * Each process reaches the sandbox through its own gate (meum-gate.ts): the sandbox's request log
+ * names the process that called (`server-0`, `server-1`, `worker-0`, …), and a test can cut one
+ * process off Meum (e.g. keep the workers' reconcile job from acting while webhooks are tested).
  * Medusa's logs go to files under .cache/cluster/ (printed when a test fails, not otherwise).
  */
 import { spawnSync } from "node:child_process"
@@ -13,6 +14,7 @@ import path from "node:path"
 import axios, { type AxiosInstance } from "axios"
 import { Client } from "pg"
 import { startMeumSandbox, type MeumSandbox } from "../../src/sandbox"
+import { startMeumGate, type MeumGate } from "./meum-gate"
 import type { SeededStore } from "./seed-store"
 
 const { startRedis } = require("../../scripts/lib/redis-server")
@@ -26,6 +28,10 @@ const ADMIN_EMAIL = "cluster-admin@example.com"
 const ADMIN_PASSWORD = "cluster-admin-password"
 
 export interface MedusaProcess {
+  /** server-0, server-1, worker-0, … — also the Host the sandbox logs for its calls. */
+  name: string
+  /** Its way to Meum: close() cuts it off (503), open() lets it through again. */
+  gate: MeumGate
   port: number
   url: string
   logFile: string
@@ -46,8 +52,8 @@ export interface ClusterStore {
   adminHeaders(server: MedusaProcess): Promise<Record<string, string>>
   /** One more process of the layout (e.g. a second worker, or a server to replace a killed one). */
   startProcess(mode: "server" | "worker"): Promise<MedusaProcess>
-  /** The loopback address a worker of that index reaches Meum from. */
-  workerHost(index: number): string
+  /** Cuts every worker (present and future) off Meum, or lets them through again. */
+  setWorkersReachMeum(reach: boolean): void
   logs(): string
   stop(): Promise<void>
 }
@@ -74,17 +80,15 @@ export async function startClusterStore(options: ClusterOptions): Promise<Cluste
 
     const redis = await startRedis()
     cleanups.push(() => redis.stop())
-    // 0.0.0.0: every loopback address reaches it (each process kind uses its own, see above).
     const sandbox = await startMeumSandbox({
       port: 0,
-      host: "0.0.0.0",
+      host: "127.0.0.1",
       apiKeys: [CLUSTER_API_KEY],
       webhookSecret: CLUSTER_WEBHOOK_SECRET,
       rateLimit: { max: 100_000, windowMs: 60_000 },
       webhookRetry: { baseDelayMs: 200, maxDelayMs: 2_000 },
     })
     cleanups.push(() => sandbox.stop())
-    const sandboxPort = new URL(sandbox.url).port
 
     const logDir = options.logDir ?? path.join(root, ".cache", "cluster", String(Date.now()))
     fs.mkdirSync(logDir, { recursive: true })
@@ -98,7 +102,7 @@ export async function startClusterStore(options: ClusterOptions): Promise<Cluste
       LOG_LEVEL: "info",
       MEUM_API_KEY: CLUSTER_API_KEY,
       MEUM_WEBHOOK_SECRET: CLUSTER_WEBHOOK_SECRET,
-      MEUM_API_BASE_URL: `http://127.0.0.1:${sandboxPort}`,
+      MEUM_API_BASE_URL: sandbox.url,
       MEUM_RECONCILE_SCHEDULE: options.reconcileSchedule,
       MEUM_RECONCILE_DISABLED: "false",
       // jest's own variables must not leak into the store's processes
@@ -124,18 +128,21 @@ export async function startClusterStore(options: ClusterOptions): Promise<Cluste
     cleanups.push(() => db.end())
 
     const started: MedusaProcess[] = []
-    let workersStarted = 0
-    const workerHost = (index: number) => `127.0.0.${2 + index}`
+    const counts = { server: 0, worker: 0 }
+    let workersReachMeum = true
     const startProcess = async (mode: "server" | "worker"): Promise<MedusaProcess> => {
       const port: number = await freePort()
-      const host = mode === "server" ? "127.0.0.1" : workerHost(workersStarted++)
+      const name = `${mode}-${counts[mode]++}`
+      const gate = await startMeumGate(name, sandbox.url)
+      cleanups.push(() => gate.stop())
+      if (mode === "worker" && !workersReachMeum) gate.close()
       const child = startMedusaProcess({
         command: "start",
         port,
-        logFile: path.join(logDir, `${mode}-${port}.log`),
-        env: { ...baseEnv, MEDUSA_WORKER_MODE: mode, MEUM_API_BASE_URL: `http://${host}:${sandboxPort}` },
+        logFile: path.join(logDir, `${name}-${port}.log`),
+        env: { ...baseEnv, MEDUSA_WORKER_MODE: mode, MEUM_API_BASE_URL: gate.url },
       })
-      const proc: MedusaProcess = { ...child, url: `http://127.0.0.1:${port}` }
+      const proc: MedusaProcess = { ...child, name, gate, url: `http://127.0.0.1:${port}` }
       started.push(proc)
       cleanups.push(() => proc.stop())
       await proc.ready
@@ -159,7 +166,10 @@ export async function startClusterStore(options: ClusterOptions): Promise<Cluste
         return { Authorization: `Bearer ${login.data.token}` }
       },
       startProcess,
-      workerHost,
+      setWorkersReachMeum(reach) {
+        workersReachMeum = reach
+        for (const proc of started) if (proc.name.startsWith("worker-")) (reach ? proc.gate.open() : proc.gate.close())
+      },
       logs: () =>
         started
           .map((proc) => `----- ${path.basename(proc.logFile)}\n${fs.existsSync(proc.logFile) ? fs.readFileSync(proc.logFile, "utf8").split("\n").slice(-60).join("\n") : ""}`)

@@ -186,24 +186,7 @@ export function createApiRouter(
     if (!parsed.success) {
       return sendError(res, 400, "invalid_request_error", "validation_error", issuesText(parsed.error))
     }
-    const query = parsed.data
-    let all = store
-      .list()
-      .filter((invoice) => !query.status || invoice.status === query.status)
-      .filter((invoice) => !query.external_order_id || invoice.external_order_id === query.external_order_id)
-    let start = 0
-    let end = all.length
-    if (query.starting_after) {
-      const index = all.findIndex((invoice) => invoice.id === query.starting_after)
-      start = index + 1
-    } else if (query.ending_before) {
-      const index = all.findIndex((invoice) => invoice.id === query.ending_before)
-      end = index < 0 ? all.length : index
-      start = Math.max(0, end - query.limit)
-    }
-    all = all.slice(start, end)
-    const data = all.slice(0, query.limit)
-    const hasMore = query.ending_before ? start > 0 : all.length > query.limit
+    const { data, hasMore } = store.page(parsed.data)
     const current = settings.settings()
     res.json({
       data: data.map((invoice) => publicInvoice(invoice, current)),

@@ -70,6 +70,8 @@ export class InvoiceStore extends EventEmitter {
   private readonly invoices = new Map<string, SandboxInvoice>()
   /** Insertion order = creation order; lists read it backwards (newest first). */
   private readonly order: string[] = []
+  /** external_order_id → ids, oldest first: dedupe lookups stay O(1) with 100,000 invoices. */
+  private readonly byExternalOrderId = new Map<string, string[]>()
 
   constructor(
     private readonly options: {
@@ -115,6 +117,11 @@ export class InvoiceStore extends EventEmitter {
     }
     this.invoices.set(id, invoice)
     this.order.push(id)
+    if (input.external_order_id) {
+      const ids = this.byExternalOrderId.get(input.external_order_id)
+      if (ids) ids.push(id)
+      else this.byExternalOrderId.set(input.external_order_id, [id])
+    }
     this.emit("event", { type: "invoice.created", invoice: { ...invoice } } satisfies InvoiceEvent)
     return { ...invoice }
   }
@@ -133,12 +140,47 @@ export class InvoiceStore extends EventEmitter {
 
   /** The newest open invoice with this external_order_id. */
   findOpenByExternalOrderId(externalOrderId: string): SandboxInvoice | undefined {
-    return this.list().find((invoice) => invoice.external_order_id === externalOrderId && isOpenInvoiceStatus(invoice.status))
+    const ids = this.byExternalOrderId.get(externalOrderId) ?? []
+    for (let index = ids.length - 1; index >= 0; index--) {
+      const invoice = this.get(ids[index])
+      if (invoice && isOpenInvoiceStatus(invoice.status)) return invoice
+    }
+    return undefined
   }
 
   /** The newest invoice with this external_order_id, whatever its status. */
   findByExternalOrderId(externalOrderId: string): SandboxInvoice | undefined {
-    return this.list().find((invoice) => invoice.external_order_id === externalOrderId)
+    const ids = this.byExternalOrderId.get(externalOrderId)
+    return ids?.length ? this.get(ids[ids.length - 1]) : undefined
+  }
+
+  /**
+   * One page of the list endpoint, newest first: the filters run over ids and statuses in place,
+   * and only the page's invoices are copied (the job lists paid invoices of stores holding
+   * 100,000 open ones). Cursor semantics as Meum's list: `starting_after` → the older ones after
+   * that id, `ending_before` → the newer ones before it (an unknown cursor reads from the start).
+   */
+  page(query: { status?: string; external_order_id?: string; starting_after?: string; ending_before?: string; limit: number }): { data: SandboxInvoice[]; hasMore: boolean } {
+    const ids: string[] = []
+    for (let index = this.order.length - 1; index >= 0; index--) {
+      const invoice = this.invoices.get(this.order[index])!
+      this.expireIfDue(invoice)
+      if (query.status && invoice.status !== query.status) continue
+      if (query.external_order_id && invoice.external_order_id !== query.external_order_id) continue
+      ids.push(invoice.id)
+    }
+    let start = 0
+    let end = ids.length
+    if (query.starting_after) {
+      start = ids.indexOf(query.starting_after) + 1
+    } else if (query.ending_before) {
+      const index = ids.indexOf(query.ending_before)
+      end = index < 0 ? ids.length : index
+      start = Math.max(0, end - query.limit)
+    }
+    const window = ids.slice(start, end)
+    const hasMore = query.ending_before ? start > 0 : window.length > query.limit
+    return { data: window.slice(0, query.limit).map((id) => this.get(id)!), hasMore }
   }
 
   cancel(id: string): SandboxInvoice {
@@ -187,6 +229,7 @@ export class InvoiceStore extends EventEmitter {
   reset(): void {
     this.invoices.clear()
     this.order.length = 0
+    this.byExternalOrderId.clear()
   }
 
   private require(id: string): SandboxInvoice {
