@@ -43,6 +43,12 @@ async function main() {
   const started = Date.now()
   const rows: Row[] = []
   const details: Record<string, unknown> = {}
+  // Each row as soon as it is measured (a long run that is cut short still reports what it has).
+  const push = rows.push.bind(rows)
+  rows.push = (...added: Row[]) => {
+    for (const row of added) progress(`  → ${row.name}: ${row.measured} (baseline ${row.baseline}; target ${row.target})`)
+    return push(...added)
+  }
 
   const sandbox = await startSandboxProcess(KEY, SECRET)
   try {
