@@ -59,6 +59,11 @@ export function isSignedFor(rawData: unknown, headers: Record<string, unknown>, 
   const rawBody = rawBodyOf(rawData)
   if (!rawBody) return false
   // The whole check of that registration (its integration id too), not the signature alone.
+  return verifyWithOptions(rawBody, headers, options, now).ok
+}
+
+/** A registration's webhook check: its secrets, tolerance, legacy switch and integration id. */
+function verifyWithOptions(rawBody: Buffer, headers: Record<string, unknown>, options: MeumProviderOptions, now: () => number) {
   return verifyWebhook({
     rawBody,
     headers,
@@ -67,7 +72,7 @@ export function isSignedFor(rawData: unknown, headers: Record<string, unknown>, 
     allowLegacy: options.allowLegacySignatures,
     integrationId: options.integrationId,
     now,
-  }).ok
+  })
 }
 
 /** Why a correctly signed delivery is acknowledged without action when its invoice is not this account's. */
@@ -87,15 +92,7 @@ export async function verifyAndFetchInvoice(
 ): Promise<VerifyAndFetchResult> {
   const rawBody = rawBodyOf(rawData)
   if (!rawBody) return { ok: false, reason: "no raw body", status: 400 }
-  const verified = verifyWebhook({
-    rawBody,
-    headers,
-    secrets: options.webhookSecret,
-    toleranceSeconds: options.webhookToleranceSeconds,
-    allowLegacy: options.allowLegacySignatures,
-    integrationId: options.integrationId,
-    now,
-  })
+  const verified = verifyWithOptions(rawBody, headers, options, now)
   if (!verified.ok) {
     return { ok: false, reason: verified.reason, status: verified.reason === "malformed_body" ? 400 : 401 }
   }
