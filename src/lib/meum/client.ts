@@ -6,8 +6,9 @@
  * Retry rules:
  * - GET and cancel: retried on network errors, 429 and 5xx (backoff + jitter, Retry-After honoured).
  * - create: Meum documents no idempotency key, so a create is retried only when it surely did
- *   not take effect (429, connection refused/DNS). A timeout or 5xx after sending is thrown as
- *   `ambiguous`: the caller recovers by listing invoices by external_order_id.
+ *   not take effect (connection refused/DNS). A timeout or 5xx after sending is thrown as
+ *   `ambiguous`: the caller recovers by listing invoices by external_order_id. A 429 is never
+ *   retried: the create budget is shared by every shopper of the store.
  */
 import http from "node:http"
 import https from "node:https"
@@ -185,8 +186,10 @@ export class MeumClient {
   private isRetryable(error: MeumApiError, rule: RetryRule): boolean {
     if (error.kind !== "retryable") return false
     if (rule === "idempotent") return true
-    // create: only what surely did not reach Meum's database.
-    return error.status === 429 || (error.status === undefined && isRequestSurelyNotSent(error.code))
+    // create: only what surely did not reach Meum's database — and never a 429: Meum's create
+    // budget (30/min per IP) is shared by every shopper, and retrying inside one shopper's request
+    // spends it for the others; the shopper is told at once instead (issue 18).
+    return error.status === undefined && isRequestSurelyNotSent(error.code)
   }
 
   private async attempt<T>(spec: RequestSpec<T>): Promise<T> {
