@@ -336,27 +336,15 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     }
   }
 
-  /** Status endpoint first (cheap, triggers Meum's on-demand poll); the invoice for details. */
+  /**
+   * The invoice record decides. (The /status endpoint is not asked: it has no published schema,
+   * and an "open" answer from it could outvote an invoice that is already paid; a paid answer
+   * would still need the invoice for the amount checks, so it would save no read.)
+   */
   private async liveStatus(data: Data | undefined): Promise<{ status: PaymentSessionStatus; data: Data }> {
     const stored = readStoredSessionData(data)
     if (!stored) {
       return { status: asMedusaStatus("error"), data: { ...(data ?? {}), meum_flag: "no_invoice" } }
-    }
-    // The status endpoint has no published response schema: a best-effort shortcut for open
-    // invoices only. Any other body, an unknown status, a 403 for scope or an outage → the
-    // invoice itself decides.
-    let openStatus: Invoice["status"] | undefined
-    try {
-      const status = await this.client_.getInvoiceStatus(stored.invoice_id)
-      if (status.status && isOpenInvoiceStatus(status.status)) openStatus = status.status
-    } catch (error) {
-      this.logger_.debug?.(`Meum status endpoint unavailable for invoice ${stored.invoice_id} (${(error as Error).message}); reading the invoice`)
-    }
-    if (openStatus) {
-      return {
-        status: asMedusaStatus(sessionStatusForInvoice(openStatus, this.mode)),
-        data: { ...(data ?? {}), status: openStatus, last_checked_at: new Date().toISOString() },
-      }
     }
     const invoice = await this.fetchInvoice(stored.invoice_id, "checking the Meum invoice")
     if (invoice.status === "unknown") logUnknownStatusOnce(this.logger_, invoice, stored.session_id)

@@ -69,20 +69,24 @@ afterEach(async () => {
   await server.close()
 })
 
-describe("authorize against the documented status endpoint (point 4)", () => {
-  it("falls back to the invoice when the status endpoint answers 403 for scope", async () => {
-    server.answer(
-      { status: 403, body: { error: { type: "permission_error", code: "INSUFFICIENT_SCOPE", message: "Missing invoices:read scope" } } },
-      { status: 200, body: paid() }
-    )
+describe("authorize decides from the invoice record (point 4; issue 18 point 7)", () => {
+  // Route-aware: /status (no published schema) and the invoice disagree.
+  const disagreeing = (statusBody: unknown) => (req: RecordedRequest) =>
+    req.url.endsWith("/status") ? { status: 200, body: statusBody } : { status: 200, body: paid() }
+
+  it("answers captured when /status says awaiting_payment but the invoice says paid", async () => {
+    server.answer(disagreeing({ status: "awaiting_payment" }))
     const result = await provider().authorizePayment({ data: sessionData })
     expect(result.status).toBe("captured")
-    expect(server.requests.map((r) => r.url)).toEqual([`/v1/invoices/${UUID}/status`, `/v1/invoices/${UUID}`])
+    expect(result.data).toEqual(expect.objectContaining({ status: "paid" }))
   })
 
-  it("falls back to the invoice when the status body is minimal", async () => {
-    server.answer({ status: 200, body: { swap_status: null, tx_hash: null, deposit_address: null, deposit_memo: null } }, { status: 200, body: paid() })
-    expect((await provider().authorizePayment({ data: sessionData })).status).toBe("captured")
+  it("never asks the status endpoint: the invoice decides whatever /status would say", async () => {
+    for (const statusBody of [{ swap_status: null, tx_hash: null }, { status: "quoted" }]) {
+      server.answer(disagreeing(statusBody))
+      expect((await provider().authorizePayment({ data: sessionData })).status).toBe("captured")
+    }
+    expect(server.requests.map((r) => r.url)).toEqual([`/v1/invoices/${UUID}`, `/v1/invoices/${UUID}`])
   })
 })
 
@@ -92,33 +96,33 @@ describe("nullable fields and paid_amount (points 1 and 7)", () => {
     ["not a decimal (output-asset units)", "41.000000 USDC"],
     ["higher", "41.37"],
   ])("captures a paid invoice whose paid_amount is %s, and checkout_url null", async (_label, paidAmount) => {
-    server.answer({ status: 200, body: {} }, { status: 200, body: paid({ paid_amount: paidAmount }) })
+    server.answer({ status: 200, body: paid({ paid_amount: paidAmount }) })
     const result = await provider().authorizePayment({ data: sessionData })
     expect(result.status).toBe("captured")
     expect(result.data).toEqual(expect.objectContaining({ status: "paid", checkout_url: null }))
   })
 
   it("holds a paid invoice whose comparable paid_amount is lower, for the merchant", async () => {
-    server.answer({ status: 200, body: {} }, { status: 200, body: paid({ paid_amount: "40.00" }) })
+    server.answer({ status: 200, body: paid({ paid_amount: "40.00" }) })
     const result = await provider().authorizePayment({ data: sessionData })
     expect(result.status).toBe("error")
     expect(result.data).toEqual(expect.objectContaining({ meum_flag: "amount_mismatch" }))
   })
 
   it("never captures a paid invoice that is not the one asked for (amount), even with order_amount elsewhere", async () => {
-    server.answer({ status: 200, body: {} }, { status: 200, body: paid({ amount: "30.00", order_amount: "30.00", paid_amount: "30.00" }) })
+    server.answer({ status: 200, body: paid({ amount: "30.00", order_amount: "30.00", paid_amount: "30.00" }) })
     expect((await provider().authorizePayment({ data: sessionData })).status).toBe("error")
   })
 
   it("matches a converted invoice by order_amount/order_currency", async () => {
-    server.answer({ status: 200, body: {} }, { status: 200, body: paid({ amount: "44.10", currency: "USDC", order_amount: "41.00", order_currency: "USD", paid_amount: null }) })
+    server.answer({ status: 200, body: paid({ amount: "44.10", currency: "USDC", order_amount: "41.00", order_currency: "USD", paid_amount: null }) })
     expect((await provider().authorizePayment({ data: sessionData })).status).toBe("captured")
   })
 })
 
 describe("statuses the docs do not list (point 5)", () => {
   it("changes nothing (pending), logs the invoice id once, and shows Meum's word in the data", async () => {
-    server.answer({ status: 200, body: { status: "refund_pending" } }, { status: 200, body: invoice({ status: "refund_pending", checkout_url: null }) })
+    server.answer({ status: 200, body: invoice({ status: "refund_pending", checkout_url: null }) })
     const p = provider()
     const first = await p.authorizePayment({ data: sessionData })
     expect(first.status).toBe("pending")
