@@ -21,6 +21,7 @@ export type WebhookRejectionReason =
   | "stale_timestamp"
   | "future_timestamp"
   | "bad_signature"
+  | "too_many_signatures"
   | "legacy_signature_not_allowed"
   | "malformed_body"
   | "integration_id_mismatch"
@@ -138,15 +139,6 @@ function digestsEqual(expected: Buffer, candidateHex: string): boolean {
   return timingSafeEqual(expected, comparable) && wellFormed
 }
 
-/** Every secret is tried (no early exit), so timing does not reveal which one matched. */
-function anySecretMatches(secrets: readonly string[], expectedFor: (secret: string) => Buffer, candidate: string): boolean {
-  let matched = false
-  for (let i = 0; i < secrets.length; i++) {
-    if (digestsEqual(expectedFor(secrets[i]), candidate)) matched = true
-  }
-  return matched
-}
-
 const reject = (reason: WebhookRejectionReason, detail: string): { ok: false; reason: WebhookRejectionReason; detail: string } => ({
   ok: false,
   reason,
@@ -162,13 +154,21 @@ function parseSignatureValue(part: string): SignatureValue | undefined {
 }
 
 /**
- * The signature header may carry several comma-separated values (e.g. during a rotation at
- * Meum's side): any one matching is enough.
+ * The most comma-separated values a signature header may carry. Meum sends one (two during a
+ * rotation at its side); without a cap, each value of a forged header cost a full HMAC over the
+ * body per secret (issue 18: ~3,900 empty values stalled the store for seconds).
  */
-function signatureValues(header: string): SignatureValue[] {
+export const MAX_SIGNATURE_VALUES = 5
+
+/** The header's values, or undefined when it carries more than MAX_SIGNATURE_VALUES (counted before any split). */
+function signatureValues(header: string): SignatureValue[] | undefined {
   if (!header.includes(",")) {
     const single = parseSignatureValue(header)
     return single ? [single] : []
+  }
+  let commas = 0
+  for (let i = header.indexOf(","); i !== -1; i = header.indexOf(",", i + 1)) {
+    if (++commas >= MAX_SIGNATURE_VALUES) return undefined
   }
   return header
     .split(",")
@@ -180,72 +180,101 @@ export type WebhookSignatureCheck =
   | { ok: true; timestamp: number | null; scheme: "v1" | "legacy" }
   | { ok: false; reason: WebhookRejectionReason; detail: string }
 
+/** One registration's rules: its secrets (rotation), tolerance, legacy switch and integration id. */
+export type WebhookCheckOptions = Pick<VerifyWebhookInput, "secrets" | "toleranceSeconds" | "allowLegacy" | "integrationId">
+
+const usableSecrets = (secrets: readonly string[]): readonly string[] =>
+  secrets.every((secret) => typeof secret === "string" && secret.length > 0)
+    ? secrets
+    : secrets.filter((secret) => typeof secret === "string" && secret.length > 0)
+
+/**
+ * Whether any candidate value equals any of the digests. Every value is compared with every digest
+ * (no early exit), so timing does not reveal which secret matched.
+ */
+function anyValueMatches(digests: readonly Buffer[], values: readonly SignatureValue[]): boolean {
+  let matched = false
+  for (const value of values) {
+    for (const digest of digests) {
+      if (digestsEqual(digest, value.hex)) matched = true
+    }
+  }
+  return matched
+}
+
+/**
+ * The signature checks of several registrations over one request. Each distinct secret's digest
+ * is computed once (memoised per request), so the cost is O(distinct secrets) HMACs over the
+ * body, whatever the number of values (capped) or registrations.
+ */
+function checkSignatures(
+  rawBody: Buffer | string,
+  headers: HeaderReader,
+  candidates: readonly WebhookCheckOptions[],
+  now: () => number
+): WebhookSignatureCheck[] {
+  const header = headers.read("signature")
+  const values = header === undefined ? undefined : signatureValues(header)
+  const v1Values = values?.filter((value) => value.scheme === "v1") ?? []
+  const timestampHeader = v1Values.length > 0 ? headers.read("timestamp") : undefined
+  const nowSeconds = Math.floor(now() / 1000)
+  const digests = new Map<string, Buffer>()
+  const digestOf = (secret: string, prefix?: string): Buffer => {
+    let digest = digests.get(secret)
+    if (!digest) {
+      digest = hmacDigest(secret, rawBody, prefix)
+      digests.set(secret, digest)
+    }
+    return digest
+  }
+
+  return candidates.map((candidate): WebhookSignatureCheck => {
+    const secrets = usableSecrets(candidate.secrets)
+    if (secrets.length === 0) return reject("no_secret_configured", "no webhook secret is configured")
+    if (header === undefined) return reject("missing_signature", "the X-Stablecoin-Signature header is missing")
+    if (values === undefined) {
+      return reject("too_many_signatures", `the signature header carries more than ${MAX_SIGNATURE_VALUES} values`)
+    }
+    if (values.length === 0) return reject("bad_signature", "the signature header has no v1= or sha256= value")
+
+    if (v1Values.length > 0) {
+      if (!timestampHeader) return reject("missing_timestamp", "the X-Stablecoin-Timestamp header is missing")
+      if (!/^\d{1,12}$/.test(timestampHeader)) return reject("invalid_timestamp", "the timestamp header is not unix seconds")
+      const timestamp = Number(timestampHeader)
+      const tolerance = candidate.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS
+      if (nowSeconds - timestamp > tolerance) return reject("stale_timestamp", `the timestamp is more than ${tolerance} s old`)
+      if (timestamp - nowSeconds > tolerance) return reject("future_timestamp", `the timestamp is more than ${tolerance} s in the future`)
+      // v1 values present: only they count (a legacy value beside them is ignored), one prefix for all.
+      if (!anyValueMatches(secrets.map((secret) => digestOf(secret, `${timestampHeader}.`)), v1Values)) {
+        return reject("bad_signature", "the v1 signature does not match any configured secret")
+      }
+      return { ok: true, timestamp, scheme: "v1" }
+    }
+    if (!candidate.allowLegacy) {
+      return reject("legacy_signature_not_allowed", "legacy sha256= signatures are disabled (allowLegacySignatures)")
+    }
+    // No v1 value in the header: every digest of this request is a legacy one (same memo is safe).
+    if (!anyValueMatches(secrets.map((secret) => digestOf(secret)), values)) {
+      return reject("bad_signature", "the legacy signature does not match any configured secret")
+    }
+    return { ok: true, timestamp: null, scheme: "legacy" }
+  })
+}
+
 /**
  * Authenticity only: the signature (any configured secret) and the timestamp window, over the exact
  * bytes received. Nothing in the body is read. `verifyWebhook` runs this first, then parses the event.
  */
 export function verifyWebhookSignature(input: VerifyWebhookInput): WebhookSignatureCheck {
-  const secrets = input.secrets.every((secret) => typeof secret === "string" && secret.length > 0)
-    ? input.secrets
-    : input.secrets.filter((secret) => typeof secret === "string" && secret.length > 0)
-  if (secrets.length === 0) {
-    return reject("no_secret_configured", "no webhook secret is configured")
-  }
-  const headers = new HeaderReader(input.headers ?? {})
-  const signatureHeader = headers.read("signature")
-  if (!signatureHeader) {
-    return reject("missing_signature", "the X-Stablecoin-Signature header is missing")
-  }
-  const values = signatureValues(signatureHeader)
-  if (values.length === 0) {
-    return reject("bad_signature", "the signature header has no v1= or sha256= value")
-  }
-  const v1Values = values.length === 1 && values[0].scheme === "v1" ? values : values.filter((value) => value.scheme === "v1")
-
-  if (v1Values.length > 0) {
-    const timestampHeader = headers.read("timestamp")
-    if (!timestampHeader) {
-      return reject("missing_timestamp", "the X-Stablecoin-Timestamp header is missing")
-    }
-    if (!/^\d{1,12}$/.test(timestampHeader)) {
-      return reject("invalid_timestamp", "the timestamp header is not unix seconds")
-    }
-    const timestamp = Number(timestampHeader)
-    const tolerance = input.toleranceSeconds ?? DEFAULT_WEBHOOK_TOLERANCE_SECONDS
-    const nowSeconds = Math.floor((input.now ?? Date.now)() / 1000)
-    if (nowSeconds - timestamp > tolerance) {
-      return reject("stale_timestamp", `the timestamp is more than ${tolerance} s old`)
-    }
-    if (timestamp - nowSeconds > tolerance) {
-      return reject("future_timestamp", `the timestamp is more than ${tolerance} s in the future`)
-    }
-    const signedPrefix = `${timestampHeader}.`
-    const matched = v1Values.some((value) =>
-      anySecretMatches(secrets, (secret) => hmacDigest(secret, input.rawBody, signedPrefix), value.hex)
-    )
-    if (!matched) {
-      return reject("bad_signature", "the v1 signature does not match any configured secret")
-    }
-    return { ok: true, timestamp, scheme: "v1" }
-  }
-  if (!input.allowLegacy) {
-    return reject("legacy_signature_not_allowed", "legacy sha256= signatures are disabled (allowLegacySignatures)")
-  }
-  const matched = values.some((value) => anySecretMatches(secrets, (secret) => hmacDigest(secret, input.rawBody), value.hex))
-  if (!matched) {
-    return reject("bad_signature", "the legacy signature does not match any configured secret")
-  }
-  return { ok: true, timestamp: null, scheme: "legacy" }
+  return checkSignatures(input.rawBody, new HeaderReader(input.headers ?? {}), [input], input.now ?? Date.now)[0]
 }
 
-/** Signature and timestamp first (verifyWebhookSignature); only then is the body parsed as an event. */
-export function verifyWebhook(input: VerifyWebhookInput): VerifyWebhookResult {
-  const signature = verifyWebhookSignature(input)
-  if (!signature.ok) return signature
+type ParsedEvent = { ok: true; event: WebhookEvent } | { ok: false; reason: WebhookRejectionReason; detail: string }
 
+function parseEvent(rawBody: Buffer | string, headers: HeaderReader): ParsedEvent {
   let json: unknown
   try {
-    json = JSON.parse(toBuffer(input.rawBody).toString("utf8"))
+    json = JSON.parse(toBuffer(rawBody).toString("utf8"))
   } catch {
     return reject("malformed_body", "the body is not JSON")
   }
@@ -254,28 +283,56 @@ export function verifyWebhook(input: VerifyWebhookInput): VerifyWebhookResult {
     const paths = parsed.error.issues.map((issue) => issue.path.join(".") || "(root)").join(", ")
     return reject("malformed_body", `the body is not a Meum event envelope (${paths})`)
   }
-  const event = parsed.data
-  const headers = new HeaderReader(input.headers ?? {})
   const headerEventId = headers.read("event-id")
-  if (headerEventId !== undefined && headerEventId !== event.id) {
+  if (headerEventId !== undefined && headerEventId !== parsed.data.id) {
     // The header is outside the signature: a mismatch means someone edited it.
     return reject("malformed_body", "the event id header does not match the body id")
   }
+  return { ok: true, event: parsed.data }
+}
 
-  const headerIntegrationId = headers.read("integration-id")
-  if (input.integrationId && headerIntegrationId !== undefined && headerIntegrationId !== input.integrationId) {
-    return reject("integration_id_mismatch", "the integration id header does not match the configured integrationId")
-  }
+export interface VerifyForEachInput {
+  rawBody: Buffer | string
+  headers: Record<string, unknown>
+  candidates: readonly WebhookCheckOptions[]
+  now?: () => number
+}
 
-  return {
-    ok: true,
-    event,
-    eventId: event.id,
-    eventType: event.type,
-    timestamp: signature.timestamp,
-    scheme: signature.scheme,
-    ...(headerIntegrationId ? { integrationId: headerIntegrationId } : {}),
-  }
+/**
+ * The whole check (signature, timestamp window, envelope, integration id) of one request against
+ * several registrations at once — one verdict per candidate, in order — with one digest per
+ * distinct secret and one parse of the body for the whole request (`/hooks/meum` with several
+ * Meum accounts).
+ */
+export function verifyWebhookForEach(input: VerifyForEachInput): VerifyWebhookResult[] {
+  const headers = new HeaderReader(input.headers ?? {})
+  const signatures = checkSignatures(input.rawBody, headers, input.candidates, input.now ?? Date.now)
+  let parsed: ParsedEvent | undefined
+  return signatures.map((signature, i): VerifyWebhookResult => {
+    if (!signature.ok) return signature
+    parsed ??= parseEvent(input.rawBody, headers)
+    if (!parsed.ok) return parsed
+    const event = parsed.event
+    const headerIntegrationId = headers.read("integration-id")
+    const integrationId = input.candidates[i].integrationId
+    if (integrationId && headerIntegrationId !== undefined && headerIntegrationId !== integrationId) {
+      return reject("integration_id_mismatch", "the integration id header does not match the configured integrationId")
+    }
+    return {
+      ok: true,
+      event,
+      eventId: event.id,
+      eventType: event.type,
+      timestamp: signature.timestamp,
+      scheme: signature.scheme,
+      ...(headerIntegrationId ? { integrationId: headerIntegrationId } : {}),
+    }
+  })
+}
+
+/** Signature and timestamp first; only then is the body parsed as an event. */
+export function verifyWebhook(input: VerifyWebhookInput): VerifyWebhookResult {
+  return verifyWebhookForEach({ rawBody: input.rawBody, headers: input.headers, now: input.now, candidates: [input] })[0]
 }
 
 /** Produces the header set Meum sends; used by the sandbox and by merchants' own tests. */

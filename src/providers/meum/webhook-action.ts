@@ -11,7 +11,7 @@ import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
 import { isKnownWebhookEventType, type Invoice } from "../../lib/meum/schemas"
 import { webhookActionForEvent } from "../../lib/meum/status-table"
-import { verifyWebhook } from "../../lib/meum/webhook-signature"
+import { verifyWebhookForEach, type VerifyWebhookResult, type WebhookCheckOptions } from "../../lib/meum/webhook-signature"
 import { askedFromMetadata, isPaidAsAsked, metadataSessionId } from "../../lib/meum/invoice-checks"
 import type { MeumProviderOptions } from "../../lib/provider-options"
 
@@ -50,52 +50,61 @@ export type VerifyAndFetchResult =
   | { ok: true; event: VerifiedInvoiceEvent }
   | { ok: false; reason: string; status: 400 | 401 | 200; eventId?: string; eventType?: string; invoiceId?: string }
 
-/**
- * Authenticity only (signature with any of the registration's secrets, timestamp window): whether
- * this delivery was signed for this registration. Picks the registration on /hooks/meum when a
- * store has several Meum accounts; nothing in the body is read.
- */
-export function isSignedFor(rawData: unknown, headers: Record<string, unknown>, options: MeumProviderOptions, now: () => number = Date.now): boolean {
-  const rawBody = rawBodyOf(rawData)
-  if (!rawBody) return false
-  // The whole check of that registration (its integration id too), not the signature alone.
-  return verifyWithOptions(rawBody, headers, options, now).ok
-}
-
 /** A registration's webhook check: its secrets, tolerance, legacy switch and integration id. */
-function verifyWithOptions(rawBody: Buffer, headers: Record<string, unknown>, options: MeumProviderOptions, now: () => number) {
-  return verifyWebhook({
-    rawBody,
-    headers,
-    secrets: options.webhookSecret,
-    toleranceSeconds: options.webhookToleranceSeconds,
-    allowLegacy: options.allowLegacySignatures,
-    integrationId: options.integrationId,
-    now,
-  })
-}
+const checkOptionsOf = (options: MeumProviderOptions): WebhookCheckOptions => ({
+  secrets: options.webhookSecret,
+  toleranceSeconds: options.webhookToleranceSeconds,
+  allowLegacy: options.allowLegacySignatures,
+  integrationId: options.integrationId,
+})
 
 /** Why a correctly signed delivery is acknowledged without action when its invoice is not this account's. */
 export const UNKNOWN_INVOICE_REASON = "the invoice is unknown to Meum"
 
+/** Reasons answered 400 (the request is malformed); every other rejection is a 401. */
+const BAD_REQUEST_REASONS = new Set(["malformed_body", "too_many_signatures"])
+
+export type RejectedVerdict = Extract<VerifyWebhookResult, { ok: false }>
+
+/** How a failed check is answered on the plugin's route. */
+export const rejectionOf = (verdict: RejectedVerdict): VerifyAndFetchResult => ({
+  ok: false,
+  reason: verdict.reason,
+  status: BAD_REQUEST_REASONS.has(verdict.reason) ? 400 : 401,
+})
+
 /**
- * Verifies a delivery and re-fetches its invoice. Rejections carry an HTTP status for the
- * plugin's own route: 401 bad signature, 400 malformed, 200 for events that are fine but not
- * ours to act on. A Meum outage while re-fetching throws (the caller should answer 5xx / retry).
+ * The whole check of one delivery against each registration at once (one verdict per
+ * registration, in order): one HMAC per distinct secret and one parse of the body per request,
+ * whatever the number of registrations. No raw body: undefined.
  */
-export async function verifyAndFetchInvoice(
+export function verifyForRegistrations(
   rawData: unknown,
   headers: Record<string, unknown>,
-  options: MeumProviderOptions,
-  client: MeumClient,
+  registrations: readonly MeumProviderOptions[],
   now: () => number = Date.now
-): Promise<VerifyAndFetchResult> {
+): VerifyWebhookResult[] | undefined {
   const rawBody = rawBodyOf(rawData)
-  if (!rawBody) return { ok: false, reason: "no raw body", status: 400 }
-  const verified = verifyWithOptions(rawBody, headers, options, now)
-  if (!verified.ok) {
-    return { ok: false, reason: verified.reason, status: verified.reason === "malformed_body" ? 400 : 401 }
-  }
+  if (!rawBody) return undefined
+  return verifyWebhookForEach({ rawBody, headers, now, candidates: registrations.map(checkOptionsOf) })
+}
+
+/**
+ * Where a store finds the Medusa session of an invoice whose metadata came back without it
+ * (Meum dropped it): the plugin's route looks it up (ledger, cart); Medusa's core route has none.
+ */
+export type SessionIdFinder = (invoice: Invoice) => Promise<string | undefined>
+
+/**
+ * Re-fetches the invoice of a verified event. Rejections carry an HTTP status for the plugin's own
+ * route: 200 for events that are fine but not ours to act on. A Meum outage while re-fetching
+ * throws (the caller should answer 5xx / retry).
+ */
+export async function fetchVerifiedInvoice(
+  verified: Extract<VerifyWebhookResult, { ok: true }>,
+  client: MeumClient,
+  findSessionId?: SessionIdFinder
+): Promise<VerifyAndFetchResult> {
   const invoiceId = verified.event.data.invoice_id
   const about = { eventId: verified.eventId, eventType: verified.eventType, invoiceId }
   if (!invoiceId) return { ok: false, reason: `event ${verified.eventType} carries no invoice`, status: 200, ...about }
@@ -108,9 +117,24 @@ export async function verifyAndFetchInvoice(
     }
     throw error
   }
-  const sessionId = metadataSessionId(invoice)
+  const sessionId = metadataSessionId(invoice) ?? (findSessionId ? await findSessionId(invoice) : undefined)
   if (!sessionId) return { ok: false, reason: "the invoice was not created by this store", status: 200, ...about }
   return { ok: true, event: { eventId: verified.eventId, eventType: verified.eventType, invoice, sessionId } }
+}
+
+/** One registration: verify (once), then re-fetch the invoice. 401 bad signature, 400 malformed. */
+export async function verifyAndFetchInvoice(
+  rawData: unknown,
+  headers: Record<string, unknown>,
+  options: MeumProviderOptions,
+  client: MeumClient,
+  now: () => number = Date.now,
+  findSessionId?: SessionIdFinder
+): Promise<VerifyAndFetchResult> {
+  const [verified] = verifyForRegistrations(rawData, headers, [options], now) ?? []
+  if (!verified) return { ok: false, reason: "no raw body", status: 400 }
+  if (!verified.ok) return rejectionOf(verified)
+  return fetchVerifiedInvoice(verified, client, findSessionId)
 }
 
 export async function webhookActionAndData(
@@ -119,6 +143,9 @@ export async function webhookActionAndData(
   client: MeumClient,
   logger: Logger
 ): Promise<WebhookActionResult> {
+  // No session finder here: the container Medusa gives the provider is the payment module's, where
+  // the ledger and the cart are out of reach, so an invoice without our metadata is not acted on
+  // (/hooks/meum matches it through the ledger or its cart).
   const result = await verifyAndFetchInvoice(payload.rawData, payload.headers ?? {}, options, client)
   if (!result.ok) {
     // Reason only: never the body, a header value or a secret.

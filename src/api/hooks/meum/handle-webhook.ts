@@ -19,30 +19,42 @@ import type { ReconcileOutcome } from "../../../lib/reconcile/reconcile-meum-ses
 import { settleWithin, STILL_RUNNING, webhookWorkQueue } from "../../../lib/reconcile/webhook-work-queue"
 import { cartIdOfInvoice } from "../../../lib/reconcile/adopt-orphaned-invoice"
 import { claimDelivery, finishDelivery, recordRejectedDelivery } from "../../../lib/ledger/deliveries"
-import { isSignedFor, UNKNOWN_INVOICE_REASON, verifyAndFetchInvoice, type VerifyAndFetchResult } from "../../../providers/meum/webhook-action"
+import {
+  fetchVerifiedInvoice,
+  rejectionOf,
+  UNKNOWN_INVOICE_REASON,
+  verifyForRegistrations,
+  type VerifyAndFetchResult,
+} from "../../../providers/meum/webhook-action"
+import { sessionIdFinder } from "./session-of-invoice"
 import { reconcileMeumSessionWorkflow } from "../../../workflows/reconcile-meum-session"
 
 /**
- * Verifies the delivery against the candidates: the first registration whose secret verifies the
- * signature is the account it came from (should two accounts share a secret and the first not know
- * the invoice, the next one that verifies is asked). None verifies: the first candidate's verdict.
+ * Verifies the delivery against the candidates ONCE (one HMAC per distinct secret, one parse,
+ * whatever their number), each with its own rules: the first registration whose check passes is the
+ * account it came from (should two accounts share a secret and the first not know the invoice,
+ * the next one that passed is asked). None passes: the first candidate's verdict.
  */
 async function verifyAgainst(
+  container: MedusaRequest["scope"],
   rawBody: unknown,
   headers: Record<string, unknown>,
   candidates: MeumRegistration[]
 ): Promise<{ result: VerifyAndFetchResult; registration?: MeumRegistration }> {
-  const signedFor = candidates.filter((candidate) => isSignedFor(rawBody, headers, candidate.options))
-  if (signedFor.length === 0) {
-    return { result: await verifyAndFetchInvoice(rawBody, headers, candidates[0].options, candidates[0].client) }
-  }
+  const verdicts = verifyForRegistrations(rawBody, headers, candidates.map((candidate) => candidate.options))
+  if (!verdicts) return { result: { ok: false, reason: "no raw body", status: 400 } }
   let first: { result: VerifyAndFetchResult; registration: MeumRegistration } | undefined
-  for (const registration of signedFor) {
-    const result = await verifyAndFetchInvoice(rawBody, headers, registration.options, registration.client)
+  for (let i = 0; i < candidates.length; i++) {
+    const verdict = verdicts[i]
+    if (!verdict.ok) continue
+    const registration = candidates[i]
+    const result = await fetchVerifiedInvoice(verdict, registration.client, sessionIdFinder(container, registration.providerId))
     if (result.ok || result.reason !== UNKNOWN_INVOICE_REASON) return { result, registration }
     first ??= { result, registration }
   }
-  return first!
+  if (first) return first
+  const rejected = verdicts[0]
+  return { result: rejected.ok ? { ok: false, reason: "unverified", status: 401 } : rejectionOf(rejected) }
 }
 
 export async function handleMeumWebhook(req: MedusaRequest, res: MedusaResponse, candidates: MeumRegistration[]): Promise<void> {
@@ -55,6 +67,7 @@ export async function handleMeumWebhook(req: MedusaRequest, res: MedusaResponse,
   const namedProviderId = candidates.length === 1 ? candidates[0].providerId : undefined
   try {
     const { result: verified, registration } = await verifyAgainst(
+      req.scope,
       (req as unknown as { rawBody?: Buffer }).rawBody,
       req.headers as Record<string, unknown>,
       candidates

@@ -1,4 +1,19 @@
-import { signWebhook, verifyWebhook, verifyWebhookSignature, type VerifyWebhookInput } from "../webhook-signature"
+// createHmac is spied on (passing through to the real one) to count the digests a request costs.
+jest.mock("node:crypto", () => {
+  const actual = jest.requireActual("node:crypto")
+  return { ...actual, createHmac: jest.fn((...args: unknown[]) => actual.createHmac(...args)) }
+})
+import { createHmac } from "node:crypto"
+import {
+  MAX_SIGNATURE_VALUES,
+  signWebhook,
+  verifyWebhook,
+  verifyWebhookForEach,
+  verifyWebhookSignature,
+  type VerifyWebhookInput,
+} from "../webhook-signature"
+
+const hmacCount = () => (createHmac as unknown as jest.Mock).mock.calls.length
 
 // Fixed vectors computed independently of our code:
 //   printf '%s' '1719234567.{"id":"evt_1","type":"invoice.paid","data":{"invoice_id":"inv_1"}}' | openssl dgst -sha256 -hmac 'whsec_test'
@@ -221,5 +236,44 @@ describe("verifyWebhookSignature (authenticity only)", () => {
     }
     const upper = { "x-stablecoin-timestamp": String(TIMESTAMP), "x-stablecoin-signature": `v1=${V1_HEX.toUpperCase()}` }
     expect(verifyWebhookSignature(input({ headers: upper }))).toMatchObject({ ok: true })
+  })
+})
+
+describe("the work an unsigned request costs (issue 18)", () => {
+  beforeEach(() => (createHmac as unknown as jest.Mock).mockClear())
+  const headersWith = (signature: string) => ({ "x-stablecoin-timestamp": String(TIMESTAMP), "x-stablecoin-signature": signature })
+  const attack = Array.from({ length: 3900 }, () => "v1=").join(",")
+
+  it("rejects a header of 3,900 values before computing any HMAC", () => {
+    const result = verifyWebhook({ rawBody: Buffer.alloc(250_000, 0x61), headers: headersWith(attack), secrets: ["whsec_a", "whsec_b"], now: AT_TIMESTAMP })
+    expect(result).toMatchObject({ ok: false, reason: "too_many_signatures" })
+    expect(hmacCount()).toBe(0)
+  })
+
+  it("accepts up to the cap, and computes each distinct secret's digest once whatever the number of values", () => {
+    const values = [...Array.from({ length: MAX_SIGNATURE_VALUES - 1 }, (_, i) => `v1=${String(i).repeat(64)}`), `v1=${V1_HEX}`]
+    expect(values.length).toBe(MAX_SIGNATURE_VALUES)
+    expect(verify({ headers: headersWith(values.join(",")), secrets: ["whsec_other", SECRET, "whsec_other"] })).toMatchObject({ ok: true })
+    expect(hmacCount()).toBe(2)
+    ;(createHmac as unknown as jest.Mock).mockClear()
+    expect(verify({ headers: headersWith([...values, "v1="].join(",")) })).toMatchObject({ ok: false, reason: "too_many_signatures" })
+    expect(hmacCount()).toBe(0)
+  })
+
+  it("verifies several registrations with one digest per distinct secret, keeping each one's own rules", () => {
+    const results = verifyWebhookForEach({
+      rawBody: Buffer.from(BODY),
+      headers: { ...headersWith(`v1=${"0".repeat(64)}, v1=${V1_HEX}`), "x-stablecoin-integration-id": "int_a" },
+      now: () => (TIMESTAMP + 100) * 1000,
+      candidates: [
+        { secrets: ["whsec_other"] },
+        { secrets: [SECRET, "whsec_other"], integrationId: "int_b" },
+        { secrets: [SECRET], toleranceSeconds: 60 },
+        { secrets: [SECRET], integrationId: "int_a" },
+        { secrets: [] },
+      ],
+    })
+    expect(results.map((r) => (r.ok ? "ok" : r.reason))).toEqual(["bad_signature", "integration_id_mismatch", "stale_timestamp", "ok", "no_secret_configured"])
+    expect(hmacCount()).toBe(2)
   })
 })
