@@ -39,6 +39,11 @@ import { backoffDelayMs, mayRetry, resolveRetryOptions, type RetryOptions } from
 
 export const DEFAULT_MEUM_API_BASE_URL = "https://api.meum.io"
 export const DEFAULT_MEUM_TIMEOUT_MS = 10_000
+/** iterateInvoices stops after this many pages (a listing by external_order_id has a handful). */
+export const DEFAULT_MAX_LIST_PAGES = 50
+
+const listingStopped = (code: string, why: string): MeumApiError =>
+  new MeumApiError({ message: `Stopped listing invoices: ${why}`, kind: "final", code, method: "GET", path: "/v1/invoices" })
 
 export interface MeumClientOptions {
   apiKey: string
@@ -134,14 +139,25 @@ export class MeumClient {
     return this.request({ method: "GET", path: "/v1/invoices", rule: "idempotent", schema: invoicePageSchema, params })
   }
 
-  /** Walks every page, following `next_cursor` as `starting_after`. */
-  async *iterateInvoices(query: Omit<ListInvoicesQuery, "starting_after" | "ending_before"> = {}): AsyncGenerator<Invoice> {
+  /**
+   * Walks every page, following `next_cursor` as `starting_after`. A Meum that answers has_more
+   * forever or hands back a cursor already followed would loop without end: the walk stops after
+   * `maxPages` pages or on a repeated cursor with a `final` MeumApiError (the caller reports it).
+   */
+  async *iterateInvoices(
+    query: Omit<ListInvoicesQuery, "starting_after" | "ending_before"> = {},
+    { maxPages = DEFAULT_MAX_LIST_PAGES }: { maxPages?: number } = {}
+  ): AsyncGenerator<Invoice> {
+    const seen = new Set<string>()
     let cursor: string | undefined
-    for (;;) {
+    for (let pages = 1; ; pages++) {
       const page = await this.listInvoices({ ...query, ...(cursor ? { starting_after: cursor } : {}) })
       yield* page.data
       const next = page.next_cursor ?? page.data[page.data.length - 1]?.id
       if (!page.has_more || !next) return
+      if (seen.has(next)) throw listingStopped("list_cursor_repeated", `Meum listed cursor ${next} twice`)
+      if (pages >= maxPages) throw listingStopped("list_page_limit", `Meum still had more after ${maxPages} pages`)
+      seen.add(next)
       cursor = next
     }
   }
