@@ -180,6 +180,48 @@ medusaIntegrationTestRunner({
       expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
     })
 
+    /** Counts the HMACs computed over exactly these bytes (spying node:crypto, passing through). */
+    function countBodyHmacs(body: Buffer) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const crypto = require("node:crypto") as typeof import("node:crypto")
+      const real = crypto.createHmac
+      let count = 0
+      const spy = jest.spyOn(crypto, "createHmac").mockImplementation(((...args: Parameters<typeof real>) => {
+        const hmac = real(...args)
+        const update = hmac.update.bind(hmac) as (data: unknown, encoding?: unknown) => typeof hmac
+        hmac.update = ((data: unknown, encoding?: unknown) => {
+          if (Buffer.isBuffer(data) && data.length === body.length && data.equals(body)) count++
+          return update(data, encoding)
+        }) as typeof hmac.update
+        return hmac
+      }) as typeof real)
+      return { count: () => count, restore: () => spy.mockRestore() }
+    }
+
+    it("/hooks/meum with two registrations: an oversized signature header is refused 400 before any HMAC; a forged one costs one HMAC of the body per distinct secret", async () => {
+      const body = Buffer.from(JSON.stringify({ id: "evt_attack", type: "invoice.paid", data: { invoice_id: "inv_x" }, pad: "a".repeat(250_000) }))
+      const post = (signature: string) =>
+        api.post("/hooks/meum", body, {
+          headers: { "content-type": "application/json", "x-stablecoin-timestamp": String(Math.floor(Date.now() / 1000)), "x-stablecoin-signature": signature },
+          transformRequest: [(data: Buffer) => data],
+          validateStatus: () => true,
+        })
+      const hmacs = countBodyHmacs(body)
+      try {
+        const oversized = await post(Array.from({ length: 3500 }, () => "v1=").join(","))
+        expect(oversized.status).toBe(400)
+        expect(oversized.data).toEqual({ received: false, error: "too_many_signatures" })
+        expect(hmacs.count()).toBe(0)
+
+        const forged = await post(Array.from({ length: 5 }, (_, i) => `v1=${String(i).repeat(64)}`).join(","))
+        expect(forged.status).toBe(401)
+        // Two registrations, two distinct secrets: two HMACs, not values × secrets × (registrations + 1).
+        expect(hmacs.count()).toBe(2)
+      } finally {
+        hmacs.restore()
+      }
+    })
+
     it("the first account still works in the same store", async () => {
       const { cartId, session, invoiceId } = await cartWithOpenInvoice("pp_meum_meum", env.sandbox(), 1)
       expect(session.provider_id).toBe("pp_meum_meum")
