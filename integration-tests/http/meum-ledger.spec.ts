@@ -12,6 +12,7 @@ import { ordersForCart, sessionState } from "../helpers/medusa-state"
 import { TEST_WEBHOOK_SECRET, useMeumSandbox } from "../helpers/meum-sandbox-env"
 import { adminAuthHeaders } from "../helpers/admin-auth"
 import { cartWithOpenInvoice, payWithWebhooksLost as payWithLostWebhooks } from "../helpers/meum-hooks-flow"
+import { bumpCounter, currentCount, listCounters, pruneCounters, windowStartOf } from "../../src/lib/ledger/counters"
 
 jest.setTimeout(300 * 1000)
 
@@ -39,6 +40,26 @@ medusaIntegrationTestRunner({
       const headers = signWebhook({ secret: TEST_WEBHOOK_SECRET, rawBody: body, timestamp: Math.floor(Date.now() / 1000), eventType: type, eventId })
       return api.post("/hooks/meum", body, { headers, transformRequest: [(data: string) => data], validateStatus: () => true })
     }
+
+    it("counts per key and window in one row, without losing concurrent bumps, keeping the last five samples", async () => {
+      const container = getContainer() as any
+      const now = Date.parse("2026-12-05T10:00:30Z")
+      const counts = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => bumpCounter(container, { key: "test:a", windowMs: 60_000, now, sample: { n: i } }))
+      )
+      // Every bump counted once, each saw a distinct count.
+      expect([...counts].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
+      expect(await currentCount(container, { key: "test:a", windowMs: 60_000, now })).toBe(20)
+      // The next window starts again; another key is apart.
+      expect(await bumpCounter(container, { key: "test:a", windowMs: 60_000, now: now + 60_000 })).toBe(1)
+      expect(await currentCount(container, { key: "test:b", windowMs: 60_000, now })).toBe(0)
+      const rows = await listCounters(container, { prefix: "test:", since: new Date(now - 3_600_000) })
+      expect(rows.map((row) => [row.key, row.count])).toEqual([["test:a", 1], ["test:a", 20]])
+      expect(rows[1].samples).toHaveLength(5)
+      expect(await ledger().listMeumCounters({ key: "test:a" })).toHaveLength(2)
+      expect(await pruneCounters(container, windowStartOf(now + 60_000, 60_000))).toBe(1)
+      expect(await ledger().listMeumCounters({ key: "test:a" })).toHaveLength(1)
+    })
 
     it("records every delivery (event id unique), answers a repeat of the same event as a duplicate, and keeps forged ones apart", async () => {
       const { cartId, invoiceId } = await cartWithSession()

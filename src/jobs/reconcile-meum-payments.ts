@@ -33,6 +33,7 @@ import { cancelAbandonedInvoices, type AbandonedSweepOptions } from "../lib/reco
 import { dueLedgerInvoices, paidInvoicesToSettle, sessionsMissingFromLedger, settleAbandonedInvoice } from "../lib/ledger/sweep"
 import { runWithConcurrency } from "../lib/run-with-concurrency"
 import { pruneDeliveries } from "../lib/ledger/deliveries"
+import { pruneCounters } from "../lib/ledger/counters"
 import { recordObservation } from "../lib/ledger/ledger"
 
 const positive = (value: string | undefined, fallback: number) => {
@@ -84,6 +85,7 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
       if (result.outcome === "captured" && !result.duplicate) summary.captured++
       if (result.outcome === "updated" && !result.duplicate) summary.updated++
       if (result.outcome === "order_canceled") summary.ordersCanceled++
+      if (result.outcome === "order_cancel_failed") summary.failed++
       return result
     } catch (error) {
       summary.failed++
@@ -156,6 +158,8 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
     }
   }
   await pruneDeliveries(container).catch((error: Error) => logger.warn(`Meum: pruning webhook deliveries failed: ${error.message}`))
+  // Counters serve windows of minutes: a day of them is plenty for the admin.
+  await pruneCounters(container, new Date(Date.now() - 86_400_000)).catch((error: Error) => logger.warn(`Meum: pruning counters failed: ${error.message}`))
 
   if (summary.captured || summary.updated || summary.failed || summary.ordersCanceled || summary.abandonedCancelled) {
     logger.info(`Meum reconcile: ${JSON.stringify(summary)}`)
