@@ -40,6 +40,7 @@ import { createControlRouter } from "./control-api"
 import { InvoiceStore, type InvoiceEvent, type SandboxInvoice, type SimulatedOutcome } from "./invoice-store"
 import { SlidingWindowRateLimiter, type RateLimit } from "./rate-limiter"
 import { newInvoiceId } from "./ids"
+import { DEFAULT_SANDBOX_API_KEY } from "../lib/meum/local-url"
 import { ApiRequestLog, type ApiRequest } from "./request-log"
 import {
   SandboxSettings,
@@ -116,7 +117,8 @@ export interface MeumSandbox {
   settings: SandboxSettings
 }
 
-export const DEFAULT_SANDBOX_API_KEY = "sk_live_sandbox_key"
+// Defined next to the provider's boot check, which refuses it against a remote Meum.
+export { DEFAULT_SANDBOX_API_KEY }
 
 export async function startMeumSandbox(options: MeumSandboxOptions): Promise<MeumSandbox> {
   if (!options.webhookSecret) throw new Error("startMeumSandbox: webhookSecret is required")

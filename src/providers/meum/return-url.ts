@@ -10,11 +10,20 @@ const originOf = (value: string): string | undefined => {
   }
 }
 
+/** The origins a storefront's data.return_url may use: the allow-list, else the returnUrl's origin. */
+function allowedOrigins(options: MeumProviderOptions): string[] {
+  if (options.allowedReturnUrlOrigins?.length) {
+    return options.allowedReturnUrlOrigins.map(originOf).filter((value): value is string => Boolean(value))
+  }
+  const configured = options.returnUrl ? originOf(options.returnUrl.replace(/\{(cart_id|session_id)\}/g, "x")) : undefined
+  return configured ? [configured] : []
+}
+
 /**
- * The URL Meum sends the shopper back to. A storefront may pass `data.return_url`; it must be
- * http(s), and on an allowed origin when the merchant configured a returnUrl or an allow-list
- * (so an invoice cannot bounce shoppers to an arbitrary site). Otherwise the configured
- * template, with {cart_id} and {session_id} filled in.
+ * The URL Meum sends the shopper back to. A storefront may pass `data.return_url`: it must be
+ * http(s) and on an allowed origin (allowedReturnUrlOrigins, or with no allow-list the returnUrl's
+ * origin); with neither configured it is refused (the boot warns), so an invoice can never bounce
+ * shoppers to an arbitrary site. Otherwise the configured template, {cart_id}/{session_id} filled in.
  */
 export function resolveReturnUrl(
   options: MeumProviderOptions,
@@ -26,12 +35,18 @@ export function resolveReturnUrl(
     if (!origin) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "data.return_url must be an http(s) URL")
     }
-    const allowed = [
-      ...(options.allowedReturnUrlOrigins ?? []).map(originOf),
-      options.returnUrl ? originOf(options.returnUrl.replace(/\{(cart_id|session_id)\}/g, "x")) : undefined,
-    ].filter((value): value is string => Boolean(value))
-    if (allowed.length > 0 && !allowed.includes(origin)) {
-      throw new MedusaError(MedusaError.Types.INVALID_DATA, "data.return_url is not on an allowed storefront origin")
+    const allowed = allowedOrigins(options)
+    if (allowed.length === 0) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        'This store does not accept a return URL from the storefront: its Meum provider options set neither "allowedReturnUrlOrigins" nor "returnUrl".'
+      )
+    }
+    if (!allowed.includes(origin)) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `data.return_url is not on an allowed storefront origin (provider option "${options.allowedReturnUrlOrigins?.length ? "allowedReturnUrlOrigins" : "returnUrl"}").`
+      )
     }
     return requested as string
   }

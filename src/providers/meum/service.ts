@@ -4,6 +4,7 @@
  * states → Medusa statuses through the one status table (src/lib/meum/status-table.ts).
  */
 import { AbstractPaymentProvider, MedusaError } from "@medusajs/framework/utils"
+import { logger as bootLogger } from "@medusajs/framework/logger"
 import type {
   AuthorizePaymentInput,
   AuthorizePaymentOutput,
@@ -42,6 +43,7 @@ import { createInvoiceForSession } from "./create-invoice-for-session"
 import { isPaidAsAsked, type AskedFor } from "../../lib/meum/invoice-checks"
 import { toMedusaError, type OperatorLog } from "./medusa-errors"
 import { parseMeumProviderOptions, type MeumProviderOptions } from "../../lib/provider-options"
+import { checkOptionsAtBoot } from "../../lib/boot-checks"
 import { resolveReturnUrl } from "./return-url"
 import { publicInvoiceFacts, readStoredSessionData, type StoredSessionData } from "../../lib/session-data"
 import { webhookActionAndData } from "./webhook-action"
@@ -99,7 +101,9 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
    * plugin's routes/jobs (several registrations — several Meum accounts — each get their own entry).
    */
   static override validateOptions(options: Record<string, unknown>): void {
-    registerMeumProvider(parseMeumProviderOptions(options))
+    const parsed = parseMeumProviderOptions(options)
+    checkOptionsAtBoot(parsed, { nodeEnv: process.env.NODE_ENV, warn: (message) => bootLogger.warn(message) })
+    registerMeumProvider(parsed)
   }
 
   constructor(container: Record<string, unknown>, options: Record<string, unknown>) {
