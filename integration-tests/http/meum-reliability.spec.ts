@@ -172,6 +172,31 @@ medusaIntegrationTestRunner({
       expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
     })
 
+    it("a paid invoice whose metadata Meum drops is matched by its invoice id (ledger) or its cart (external_order_id), and places exactly one order", async () => {
+      const viaLedger = await cartWithSession()
+      const viaCart = await cartWithSession()
+      // The cart path: the ledger does not know the second invoice.
+      const ledger = getContainer().resolve("meumLedger") as any
+      const [row] = await ledger.listMeumInvoices({ invoice_id: viaCart.invoiceId })
+      await ledger.deleteMeumInvoices([row.id])
+      env.sandbox().setFaults({ strip_metadata: true })
+      for (const { cartId, session, invoiceId } of [viaLedger, viaCart]) {
+        await payWithWebhooksLost(invoiceId)
+        env.sandbox().setFaults({ strip_metadata: true })
+        // What the store reads back from Meum: no metadata at all.
+        const reader = new MeumClient({ apiKey: TEST_API_KEY, baseUrl: env.sandbox().url })
+        expect((await reader.getInvoice(invoiceId)).metadata ?? null).toBeNull()
+        reader.close()
+        const answer = await postWebhook(invoiceId)
+        expect(answer.data).toEqual({ received: true })
+        expect(answer.status).toBe(200)
+        expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+        expect(await capturesForCollection(getContainer(), session.payment_collection_id)).toEqual(expect.objectContaining({ payments: 1, captures: 1 }))
+        expect((await postWebhook(invoiceId)).data).toEqual({ received: true, duplicate: true })
+        expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+      }
+    })
+
     it("updates the session for underpaid and expired invoices, which Medusa's core route ignores", async () => {
       const under = await cartWithSession()
       await payWithWebhooksLost(under.invoiceId, "underpaid")

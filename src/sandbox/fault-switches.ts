@@ -15,6 +15,8 @@ export const faultsSchema = z.strictObject({
   webhook_reorder: z.boolean(),
   webhook_delay_ms: z.number().int().min(0).max(600_000),
   webhook_hold: z.boolean(),
+  /** GET /v1/invoices and /v1/invoices/{id} answer without the invoice's metadata (Meum dropping it). */
+  strip_metadata: z.boolean(),
 })
 export type Faults = z.infer<typeof faultsSchema>
 export const faultsPatchSchema = faultsSchema.partial()
@@ -28,6 +30,7 @@ export const NO_FAULTS: Faults = {
   webhook_reorder: false,
   webhook_delay_ms: 0,
   webhook_hold: false,
+  strip_metadata: false,
 }
 
 /** mulberry32: tiny, seedable, good enough to decide "does this request fail". */

@@ -181,6 +181,10 @@ export function createApiRouter(
     res.status(201).json(createAnswer(store.create({ ...input, currency: input.currency.toUpperCase() }), current))
   })
 
+  /** Fault strip_metadata: the answer as if Meum had dropped the metadata it was given. */
+  const withoutMetadataIfFaulted = <T extends object>(answer: T): T =>
+    faults.get().strip_metadata ? ({ ...answer, metadata: null } as T) : answer
+
   router.get("/v1/invoices", (req, res) => {
     const parsed = listQuerySchema.safeParse(req.query)
     if (!parsed.success) {
@@ -189,7 +193,7 @@ export function createApiRouter(
     const { data, hasMore } = store.page(parsed.data)
     const current = settings.settings()
     res.json({
-      data: data.map((invoice) => publicInvoice(invoice, current)),
+      data: data.map((invoice) => withoutMetadataIfFaulted(publicInvoice(invoice, current))),
       has_more: hasMore,
       next_cursor: hasMore && data.length ? data[data.length - 1].id : null,
     })
@@ -198,7 +202,7 @@ export function createApiRouter(
   router.get("/v1/invoices/:id", (req, res) => {
     const invoice = store.get(req.params.id)
     if (!invoice) return sendError(res, 404, "invalid_request_error", "resource_missing", "Invoice not found")
-    res.json(publicInvoice(invoice, settings.settings()))
+    res.json(withoutMetadataIfFaulted(publicInvoice(invoice, settings.settings())))
   })
 
   router.get("/v1/invoices/:id/status", (req, res) => {
