@@ -41,7 +41,8 @@ import { isSealedAcceptance } from "../../lib/underpaid-decision-seal"
 import { logUnknownStatusOnce } from "../../lib/meum/unknown-status-log"
 import { createInvoiceForSession } from "./create-invoice-for-session"
 import { isPaidAsAsked, type AskedFor } from "../../lib/meum/invoice-checks"
-import { toMedusaError, type OperatorLog } from "./medusa-errors"
+import { SHOPPER_MESSAGES, shopperError, toMedusaError, type OperatorLog } from "./medusa-errors"
+import { isSecureOrLocalUrl } from "../../lib/meum/local-url"
 import { parseMeumProviderOptions, type MeumProviderOptions } from "../../lib/provider-options"
 import { checkOptionsAtBoot } from "../../lib/boot-checks"
 import { resolveReturnUrl } from "./return-url"
@@ -155,6 +156,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
       this.logger_,
       { reference: orderReference }
     )
+    requireSafeCheckoutUrl(invoice, this.logger_)
     return {
       id: invoice.id,
       status: asMedusaStatus(sessionStatusForInvoice(invoice.status, this.mode)),
@@ -386,6 +388,17 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     }
     return { data: this.withFacts(data, invoice, stored) }
   }
+}
+
+/**
+ * A checkout_url is handed to the storefront as a link only when it is https (or http on this
+ * machine: the local sandbox). Anything else means the store talks to something that is not
+ * Meum's live API: refuse the shopper, tell the operator (the job cancels the orphaned invoice).
+ */
+function requireSafeCheckoutUrl(invoice: Invoice, log: OperatorLog): void {
+  if (invoice.checkout_url === null || invoice.checkout_url === undefined || isSecureOrLocalUrl(invoice.checkout_url)) return
+  log.error(`Meum invoice ${invoice.id} came with a checkout_url that is not https: it was not shown to the shopper. Check the provider option apiBaseUrl (it must be Meum's live API).`)
+  throw shopperError(SHOPPER_MESSAGES.unavailable)
 }
 
 /**

@@ -179,3 +179,21 @@ describe("creation as documented (points 2, 3, 6, 8)", () => {
     expect(server.requests).toEqual([])
   })
 })
+
+describe("checkout_url is a link only when https (issue 18 point 6)", () => {
+  it.each([`http://pay.meum.example/${UUID}`, `javascript:alert(1)`, `ftp://pay.meum.io/${UUID}`])(
+    "refuses %s with the shopper's 'unavailable' message and tells the operator",
+    async (checkoutUrl) => {
+      server.answer({ status: 201, body: invoice({ checkout_url: checkoutUrl }) })
+      await expect(initiate(provider())).rejects.toMatchObject({ type: "not_allowed", message: expect.stringContaining("not available right now") })
+      expect(logs).toContainEqual(expect.stringMatching(/^error .*checkout_url that is not https/))
+    }
+  )
+
+  it("accepts https, and http on this machine (the local sandbox)", async () => {
+    for (const checkoutUrl of [`https://pay.meum.io/${UUID}`, `http://127.0.0.1:9100/checkout/${UUID}`, `http://localhost:9100/checkout/${UUID}`]) {
+      server.answer({ status: 201, body: invoice({ checkout_url: checkoutUrl }) })
+      expect((await initiate(provider())).data).toEqual(expect.objectContaining({ checkout_url: checkoutUrl }))
+    }
+  })
+})
