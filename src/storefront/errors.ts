@@ -13,12 +13,16 @@ export type MeumCheckoutErrorCode =
   | "completion_in_progress"
   /** Order-first: the cart could not be completed (the invoice is closed, underpaid or held). */
   | "completion_failed"
+  /** The store refused to start the payment (HTTP 4xx): `message` is the store's, meant for the shopper. */
+  | "payment_refused"
 
 export class MeumCheckoutError extends Error {
   override readonly name = "MeumCheckoutError"
   constructor(
     readonly code: MeumCheckoutErrorCode,
-    message: string
+    message: string,
+    /** The store's HTTP status, when the error is its answer. */
+    readonly status?: number
   ) {
     super(message)
   }

@@ -15,6 +15,7 @@
 import { completeOnce } from "./attempt-completion"
 import { MEUM_PROVIDER_ID, type MeumClosedReason } from "./constants"
 import { MeumCheckoutError } from "./errors"
+import { initiateMeumSession } from "./initiate"
 import type { MeumSdkHeaders, MeumStorefrontSdk } from "./sdk"
 import { checkoutStartOf, findMeumSession, reusableMeumSession, type MeumCheckoutStart } from "./session"
 
@@ -33,7 +34,7 @@ export async function startMeumCheckout(
   const collection = cart.payment_collection as { amount?: unknown } | undefined
   const live = reusableMeumSession(collection, { providerId, amount: collection?.amount })
   if (live) return live
-  const { payment_collection } = await sdk.store.payment.initiatePaymentSession(cart, {
+  const { payment_collection } = await initiateMeumSession(sdk, cart, {
     provider_id: providerId,
     ...(options.returnUrl ? { data: { return_url: options.returnUrl } } : {}),
   })

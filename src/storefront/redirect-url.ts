@@ -5,6 +5,7 @@
  */
 import { MEUM_PROVIDER_ID } from "./constants"
 import { MeumCheckoutError } from "./errors"
+import { initiateMeumSession } from "./initiate"
 import { buildMeumReturnUrl } from "./return-url"
 import { MEUM_CART_FIELDS, statusOf, type MeumSdkHeaders, type MeumStorefrontSdk } from "./sdk"
 import { checkoutStartOf, findMeumSession, reusableMeumSession, type MeumCheckoutStart } from "./session"
@@ -54,10 +55,10 @@ export async function ensureMeumSession(sdk: MeumStorefrontSdk, cart: any, optio
   const live = reusableMeumSession(cart.payment_collection, { ...rules, ...(returnUrl !== undefined ? { returnUrl } : {}) })
   if (live) return { ...live, status: String(findMeumSession(cart.payment_collection, providerId).status) }
 
-  const { payment_collection } = await sdk.store.payment.initiatePaymentSession(
+  const { payment_collection } = await initiateMeumSession(
+    sdk,
     cart,
     { provider_id: providerId, ...(returnUrl !== undefined ? { data: { return_url: returnUrl } } : {}) },
-    undefined,
     options.headers
   )
   const session = findMeumSession(payment_collection, providerId)
@@ -70,7 +71,8 @@ export async function ensureMeumSession(sdk: MeumStorefrontSdk, cart: any, optio
 
 /**
  * The Meum `checkout_url` to send the shopper to for this cart. Throws MeumCheckoutError:
- * `cart_completed` (already an order: show it instead), `invoice_not_payable`, `cart_not_found`.
+ * `cart_completed` (already an order: show it instead), `invoice_not_payable`, `cart_not_found`,
+ * `payment_refused` (the store answered 4xx: show its message).
  */
 export async function meumRedirectUrl(sdk: MeumStorefrontSdk, cartId: string, options: MeumRedirectOptions = {}): Promise<string> {
   const cart = await retrieveMeumCart(sdk, cartId, options.headers)

@@ -1,4 +1,6 @@
 /** Reading a cart's Meum payment session: which one is ours, and can the shopper still pay it as is. */
+import { isSafeCheckoutUrl } from "./checkout-url"
+import { MeumCheckoutError } from "./errors"
 
 /** What the helper hands back for a payable Meum session (serialisable: fine as a server action result). */
 export interface MeumCheckoutStart {
@@ -40,7 +42,7 @@ export interface ReuseRules {
 export function reusableMeumSession(collection: unknown, rules: ReuseRules): MeumCheckoutStart | undefined {
   const session = findMeumSession(collection, rules.providerId)
   const data = session?.data
-  if (!session || !data || typeof data.checkout_url !== "string" || !OPEN_INVOICE.has(String(data.status))) return undefined
+  if (!session || !data || !isSafeCheckoutUrl(data.checkout_url) || !OPEN_INVOICE.has(String(data.status))) return undefined
   if (!LIVE_SESSION.has(String(session.status))) return undefined
   if (rules.amount === undefined || rules.amount === null || Number(session.amount) !== Number(rules.amount)) return undefined
   if (rules.returnUrl !== undefined && data.return_url !== rules.returnUrl) return undefined
@@ -52,7 +54,11 @@ export function reusableMeumSession(collection: unknown, rules: ReuseRules): Meu
   return { ...checkoutStartOf(session, data.checkout_url), reused: true }
 }
 
+/** Throws invoice_not_payable for a checkout_url that is not https (http on localhost excepted). */
 export function checkoutStartOf(session: any, checkoutUrl: string): MeumCheckoutStart {
+  if (!isSafeCheckoutUrl(checkoutUrl)) {
+    throw new MeumCheckoutError("invoice_not_payable", "Meum gave this payment a checkout address that is not secure (https): it is not used. Please choose another payment method.")
+  }
   return {
     checkoutUrl,
     sessionId: String(session.id),

@@ -2,6 +2,7 @@
 import Medusa from "@medusajs/js-sdk"
 import { startScriptedServer, type ScriptedServer, type Answer } from "../../lib/meum/__tests__/helpers/scripted-server"
 import { completeMeumCheckout, startMeumCheckout } from "../meum-checkout"
+import { MeumCheckoutError } from "../errors"
 
 let server: ScriptedServer
 let sdk: Medusa
@@ -42,15 +43,47 @@ describe("startMeumCheckout", () => {
         "POST /store/payment-collections/pay_col_1/payment-sessions": [
           {
             status: 200,
-            body: { payment_collection: { id: "pay_col_1", payment_sessions: [{ id: "payses_1", provider_id: "pp_meum_meum", data: { checkout_url: "http://meum/pay/inv_1", invoice_id: "inv_1", expires_at: "2099-01-01T00:00:00.000Z" } }] } },
+            body: { payment_collection: { id: "pay_col_1", payment_sessions: [{ id: "payses_1", provider_id: "pp_meum_meum", data: { checkout_url: "https://meum.example/pay/inv_1", invoice_id: "inv_1", expires_at: "2099-01-01T00:00:00.000Z" } }] } },
           },
         ],
       })
     )
     const started = await startMeumCheckout(sdk, { id: "cart_1", payment_collection: { id: "pay_col_1" } }, { returnUrl: "https://shop/return" })
-    expect(started).toEqual({ checkoutUrl: "http://meum/pay/inv_1", sessionId: "payses_1", invoiceId: "inv_1", expiresAt: "2099-01-01T00:00:00.000Z" })
+    expect(started).toEqual({ checkoutUrl: "https://meum.example/pay/inv_1", sessionId: "payses_1", invoiceId: "inv_1", expiresAt: "2099-01-01T00:00:00.000Z" })
     expect(JSON.parse(server.requests[0].body)).toEqual({ provider_id: "pp_meum_meum", data: { return_url: "https://shop/return" } })
     expect(server.requests[0].headers["x-publishable-api-key"]).toBe("pk_test")
+  })
+})
+
+describe("startMeumCheckout when the store refuses (issue 18 points 5, 6)", () => {
+  const collection = (checkoutUrl: string): Answer => ({
+    status: 200,
+    body: { payment_collection: { id: "pay_col_1", payment_sessions: [{ id: "payses_1", provider_id: "pp_meum_meum", data: { checkout_url: checkoutUrl, invoice_id: "inv_1" } }] } },
+  })
+
+  it("turns the store's 4xx into a MeumCheckoutError carrying the server's message, for the storefront's catch to show", async () => {
+    const message = 'This store does not accept a return URL from the storefront: its Meum provider options set neither "allowedReturnUrlOrigins" nor "returnUrl".'
+    server.answer(routeBy({ "POST /store/payment-collections/pay_col_1/payment-sessions": [{ status: 400, body: { type: "not_allowed", message } }] }))
+    const error = await startMeumCheckout(sdk, { id: "cart_1", payment_collection: { id: "pay_col_1" } }, { returnUrl: "https://evil.example/" }).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(MeumCheckoutError)
+    expect(error).toMatchObject({ code: "payment_refused", message, status: 400 })
+  })
+
+  it("lets a 5xx through as it is", async () => {
+    server.answer(routeBy({ "POST /store/payment-collections/pay_col_1/payment-sessions": [{ status: 500, body: { message: "boom" } }] }))
+    const error = await startMeumCheckout(sdk, { id: "cart_1", payment_collection: { id: "pay_col_1" } }).catch((e: unknown) => e)
+    expect(error).not.toBeInstanceOf(MeumCheckoutError)
+    expect(error).toMatchObject({ status: 500 })
+  })
+
+  it.each(["http://pay.meum.example/inv_1", "javascript:alert(1)", "//evil.example/x"])("never hands back a checkout_url that is not https (%s)", async (checkoutUrl) => {
+    server.answer(routeBy({ "POST /store/payment-collections/pay_col_1/payment-sessions": [collection(checkoutUrl)] }))
+    await expect(startMeumCheckout(sdk, { id: "cart_1", payment_collection: { id: "pay_col_1" } })).rejects.toMatchObject({ name: "MeumCheckoutError", code: "invoice_not_payable" })
+  })
+
+  it("accepts http on this machine (the local sandbox)", async () => {
+    server.answer(routeBy({ "POST /store/payment-collections/pay_col_1/payment-sessions": [collection("http://127.0.0.1:9100/checkout/inv_1")] }))
+    expect((await startMeumCheckout(sdk, { id: "cart_1", payment_collection: { id: "pay_col_1" } })).checkoutUrl).toBe("http://127.0.0.1:9100/checkout/inv_1")
   })
 })
 
@@ -60,18 +93,18 @@ describe("startMeumCheckout on a revisit", () => {
     provider_id: "pp_meum_meum",
     status: "pending",
     amount: 41,
-    data: { checkout_url: "http://meum/pay/inv_1", invoice_id: "inv_1", status: "awaiting_payment", expires_at: null },
+    data: { checkout_url: "https://meum.example/pay/inv_1", invoice_id: "inv_1", status: "awaiting_payment", expires_at: null },
     ...overrides,
   })
   const created: Answer = {
     status: 200,
-    body: { payment_collection: { id: "pay_col_1", payment_sessions: [session({ id: "payses_2", data: { checkout_url: "http://meum/pay/inv_2", invoice_id: "inv_2" } })] } },
+    body: { payment_collection: { id: "pay_col_1", payment_sessions: [session({ id: "payses_2", data: { checkout_url: "https://meum.example/pay/inv_2", invoice_id: "inv_2" } })] } },
   }
 
   it("reuses the open invoice when the cart's amount did not change: nothing is created or cancelled (ledger issue)", async () => {
     server.answer(routeBy({ "POST /store/payment-collections/pay_col_1/payment-sessions": [created] }))
     const started = await startMeumCheckout(sdk, { id: "cart_1", payment_collection: { id: "pay_col_1", amount: 41, payment_sessions: [session()] } })
-    expect(started).toEqual(expect.objectContaining({ checkoutUrl: "http://meum/pay/inv_1", invoiceId: "inv_1", reused: true }))
+    expect(started).toEqual(expect.objectContaining({ checkoutUrl: "https://meum.example/pay/inv_1", invoiceId: "inv_1", reused: true }))
     expect(server.requests).toEqual([])
   })
 

@@ -70,6 +70,21 @@ describe("meumRedirectUrl", () => {
     await expect(meumRedirectUrl(sdk, "cart_1", returnOptions)).rejects.toEqual(expect.objectContaining({ name: "MeumCheckoutError", code: "invoice_not_payable" }))
   })
 
+  it("turns the store's 4xx on initiate into a MeumCheckoutError with the server's message (issue 18 point 5)", async () => {
+    const { sdk, initiatePaymentSession } = mockSdk({ carts: [openCart()] })
+    initiatePaymentSession.mockRejectedValueOnce(fetchError(400, 'data.return_url is not on an allowed storefront origin (provider option "allowedReturnUrlOrigins").'))
+    await expect(meumRedirectUrl(sdk, "cart_1", returnOptions)).rejects.toEqual(
+      expect.objectContaining({ name: "MeumCheckoutError", code: "payment_refused", status: 400, message: expect.stringContaining("allowed storefront origin") })
+    )
+  })
+
+  it("never redirects to a checkout_url that is not https, and does not reuse a session holding one (issue 18 point 6)", async () => {
+    const insecure = meumSession({ data: { checkout_url: "http://pay.meum.example/i/inv_1" } })
+    const { sdk, initiatePaymentSession } = mockSdk({ carts: [openCart([insecure])], initiated: [insecure] })
+    await expect(meumRedirectUrl(sdk, "cart_1", returnOptions)).rejects.toEqual(expect.objectContaining({ code: "invoice_not_payable" }))
+    expect(initiatePaymentSession).toHaveBeenCalledTimes(1)
+  })
+
   it("throws cart_completed for a cart that is already an order, and creates nothing", async () => {
     const { sdk, initiatePaymentSession } = mockSdk({ carts: [openCart([meumSession()], { completed_at: "2030-01-01T00:00:00.000Z" })] })
     const error = await meumRedirectUrl(sdk, "cart_1", returnOptions).catch((e: unknown) => e)
