@@ -11,6 +11,9 @@
  *     ├─expired / cancelled / failed──▶ closed
  *     └─session deleted, invoice still open──▶ abandoned ──cancelled at Meum──▶ closed
  *   completed ──refunded at Meum──▶ needs_attention (money moved after the order: tell the merchant)
+ *   order-first, dead invoice past its grace:
+ *     open ──the order's money arrived (captured / paid invoice of its cart)──▶ needs_attention (never cancelled)
+ *     open ──cancelling the order keeps failing (N attempts)──▶ needs_attention
  *
  * Pure: no Medusa import.
  */
@@ -25,8 +28,15 @@ export const ATTENTION_REASONS = [
   "refunded_after_capture",
   "unknown_status",
   "paid_without_order",
+  /** Order-first: its invoice died, but the order's money arrived another way: the plugin does not cancel it. */
+  "order_paid_not_cancelled",
+  /** Order-first: Medusa kept refusing to cancel the order of a dead invoice (e.g. fulfilled, completed). */
+  "order_cancel_failing",
 ] as const
 export type AttentionReason = (typeof ATTENTION_REASONS)[number]
+
+/** Attention reasons of an invoice whose money (all or part) reached the merchant's wallet. */
+export const MONEY_ARRIVED_REASONS: readonly AttentionReason[] = ["underpaid", "amount_mismatch", "completion_failing", "paid_without_order"]
 
 export const ALLOWED_TRANSITIONS: Record<LedgerState, readonly LedgerState[]> = {
   open: ["open", "paid", "completed", "needs_attention", "closed", "abandoned"],
@@ -58,6 +68,10 @@ export type Observation =
   | { kind: "held_again" }
   /** Order-first: dead at Meum, its order is cancelled once the grace period ends in `remainingMs`. */
   | { kind: "grace"; remainingMs: number }
+  /** Order-first: dead at Meum, but its order's money arrived (a captured payment, a paid invoice of the cart). */
+  | { kind: "order_paid_not_cancelled" }
+  /** Order-first: cancelling the order of a dead invoice failed. */
+  | { kind: "order_cancel_failed"; error: string }
   | { kind: "merchant_resolved" }
   /** Paid, but no live session of its cart could take it (adoption refused): the merchant decides. */
   | { kind: "paid_without_order" }
@@ -78,7 +92,7 @@ export interface Transition {
 }
 
 export interface MachineSettings {
-  /** Completion attempts before the invoice is raised for the merchant (default 5). */
+  /** Completion (and order-first cancellation) attempts before the invoice is raised for the merchant (default 5). */
   maxCompletionAttempts: number
   /** First look at an open invoice after this long (default 10 min); doubles per look… */
   openRecheckMs: number
@@ -141,7 +155,18 @@ export function nextLedgerState(current: LedgerPosition, observation: Observatio
     case "unknown_status":
       return { state: "needs_attention", attempts: current.attempts, reason: "unknown_status", nextCheckInMs: settings.openRecheckMs }
     case "grace":
-      return { state: "open", attempts: current.attempts, nextCheckInMs: Math.max(0, observation.remainingMs) }
+      // The invoice is dead: its looks no longer matter, attempts now count the order's cancellations.
+      return { state: "open", attempts: 0, nextCheckInMs: Math.max(0, observation.remainingMs) }
+    case "order_paid_not_cancelled":
+      return { state: "needs_attention", attempts: current.attempts, reason: "order_paid_not_cancelled", nextCheckInMs: null }
+    case "order_cancel_failed": {
+      // Same count and backoff as a failing completion. An invoice first seen dead after its grace
+      // still carries its looks: it reaches the merchant sooner, never later.
+      const attempts = (current.state === "open" ? current.attempts : 0) + 1
+      return attempts >= settings.maxCompletionAttempts
+        ? { state: "needs_attention", attempts, reason: "order_cancel_failing", nextCheckInMs: null }
+        : { state: "open", attempts, nextCheckInMs: backoffMs(attempts, settings) }
+    }
     case "held_again":
       return { state: "open", attempts: 0, nextCheckInMs: settings.openRecheckMs }
     case "abandoned":

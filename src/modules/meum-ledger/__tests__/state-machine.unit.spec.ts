@@ -74,8 +74,40 @@ describe("ledger state machine", () => {
   it("lets an abandoned invoice that got paid and placed complete, and order-first grace wait exactly its remainder", () => {
     expect(isAllowedTransition("abandoned", "completed")).toBe(true)
     expect(isAllowedTransition("abandoned", "resolved")).toBe(true)
-    expect(nextLedgerState(at("open", 3), { kind: "grace", remainingMs: 42_000 })).toEqual({ state: "open", attempts: 3, nextCheckInMs: 42_000 })
+    // The invoice is dead: its looks are forgotten, attempts now count the order's cancellations.
+    expect(nextLedgerState(at("open", 3), { kind: "grace", remainingMs: 42_000 })).toEqual({ state: "open", attempts: 0, nextCheckInMs: 42_000 })
     expect(nextLedgerState(at("open"), { kind: "grace", remainingMs: -5 }).nextCheckInMs).toBe(0)
+  })
+
+  it("hands an order-first cancellation that keeps failing to the merchant after N attempts, with growing backoff before (issue 18)", () => {
+    let position = at("open")
+    position = at(nextLedgerState(position, { kind: "grace", remainingMs: 1_000 }).state, 0)
+    const delays: Array<number | null> = []
+    for (let i = 0; i < DEFAULT_MACHINE_SETTINGS.maxCompletionAttempts; i++) {
+      const next = nextLedgerState(position, { kind: "order_cancel_failed", error: "Cannot cancel a completed order" })
+      delays.push(next.nextCheckInMs)
+      position = at(next.state, next.attempts)
+      if (i < DEFAULT_MACHINE_SETTINGS.maxCompletionAttempts - 1) expect(next).toMatchObject({ state: "open", attempts: i + 1 })
+      else expect(next).toEqual({ state: "needs_attention", attempts: DEFAULT_MACHINE_SETTINGS.maxCompletionAttempts, reason: "order_cancel_failing", nextCheckInMs: null })
+    }
+    const waits = delays.slice(0, -1) as number[]
+    expect(waits.every((wait) => wait > 0)).toBe(true)
+    expect(waits[1]).toBeGreaterThan(waits[0])
+    expect(isAllowedTransition("open", "needs_attention")).toBe(true)
+  })
+
+  it("never waits longer than N failed cancellations, even for an invoice first seen dead after many looks", () => {
+    const next = nextLedgerState(at("open", 40), { kind: "order_cancel_failed", error: "x" })
+    expect(next).toMatchObject({ state: "needs_attention", reason: "order_cancel_failing", nextCheckInMs: null })
+  })
+
+  it("raises an order-first order whose money arrived for the merchant instead of cancelling it (issue 18)", () => {
+    expect(nextLedgerState(at("open", 2), { kind: "order_paid_not_cancelled" })).toEqual({
+      state: "needs_attention",
+      attempts: 2,
+      reason: "order_paid_not_cancelled",
+      nextCheckInMs: null,
+    })
   })
 
   it("keeps a failed look where it was and tries again after a backoff", () => {
