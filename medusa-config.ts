@@ -33,6 +33,8 @@ const meumProviderOptions = {
   webhookConcurrency: env("MEUM_WEBHOOK_CONCURRENCY"),
   webhookResponseBudgetMs: env("MEUM_WEBHOOK_RESPONSE_BUDGET_MS"),
   refunds: env("MEUM_REFUNDS"),
+  maxInvoicesPerCart: env("MEUM_MAX_INVOICES_PER_CART"),
+  invoiceBudgetWindowMinutes: env("MEUM_INVOICE_BUDGET_WINDOW_MINUTES"),
 }
 
 /**

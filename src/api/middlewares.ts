@@ -1,4 +1,5 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
+import { guardMeumPaymentSession } from "./middlewares/guard-meum-session"
 import { resolveCartReference } from "./middlewares/resolve-cart-reference"
 
 export default defineMiddlewares({
@@ -18,7 +19,8 @@ export default defineMiddlewares({
     {
       method: ["POST"],
       matcher: "/store/payment-collections/:id/payment-sessions",
-      middlewares: [resolveCartReference],
+      // The guard answers (refuses, or reuses the payable invoice) before anything reaches Meum.
+      middlewares: [guardMeumPaymentSession, resolveCartReference],
     },
   ],
 })

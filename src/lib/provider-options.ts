@@ -77,6 +77,12 @@ export const meumProviderOptionsSchema = z.object({
    * (from the settlement wallet), with a note; nothing is sent to Meum.
    */
   refunds: z.preprocess(emptyToUndefined, z.enum(["refuse", "manual"]).default("refuse")),
+  /**
+   * Invoices one cart (or payment collection) may create per budget window: Meum allows 30
+   * creates per minute per IP, shared by every shopper of the store. Then the cart gets a 429.
+   */
+  maxInvoicesPerCart: integerOption(5, 1, 1000),
+  invoiceBudgetWindowMinutes: integerOption(10, 1, 24 * 60),
 })
 
 export type MeumProviderOptions = z.infer<typeof meumProviderOptionsSchema>

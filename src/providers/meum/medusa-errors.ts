@@ -22,6 +22,19 @@ export const SHOPPER_MESSAGES = {
   rateLimited: "There are too many payment attempts right now. Please try again in a minute.",
   gone: "This crypto payment no longer exists. Please start the payment again.",
   mismatch: "The crypto payment could not be prepared for this cart. Please try again.",
+  /** The cart is an order, or holds a captured payment / paid invoice: never a second invoice. */
+  alreadyPaid: "This order is already paid. No new payment is needed.",
+  /** An underpaid (or otherwise held) payment waits for the merchant: never a new invoice meanwhile. */
+  underReview: "Your payment is being reviewed by the store. The store will contact you; please do not pay again.",
+  /** This cart spent its invoice budget (maxInvoicesPerCart per invoiceBudgetWindowMinutes). */
+  cartBudget: "Too many payment attempts for this cart. Please wait a few minutes.",
+} as const
+
+/** Machine-readable codes of the session refusals above (the store API's `code` field). */
+export const SESSION_REFUSAL_CODES = {
+  alreadyPaid: "meum_already_paid",
+  underReview: "meum_under_review",
+  cartBudget: "meum_cart_budget",
 } as const
 
 /** A failure the shopper can do something about: retry, or pay another way. */
