@@ -26,6 +26,7 @@ import { orderReferenceOf } from "../meum/external-order-id"
 import { isMeumProviderId, meumRegistrationFor, sameMeumAccount, type MeumRegistration } from "../provider-registry"
 import { publicInvoiceFacts, readStoredSessionData } from "../session-data"
 import { askedFromMetadata } from "../meum/invoice-checks"
+import { withdrawManualRefunds, withdrawnRefundLog } from "../manual-refund-notes"
 
 export type AdoptionResult =
   | { adopted: true; sessionId: string; paymentCollectionId: string; replacedInvoiceId?: string }
@@ -166,13 +167,16 @@ export async function retireDuplicatePaymentRecords(
     const captures = (await payment.listCaptures({ payment_id: record.id })) as Array<{ id: string }>
     if (captures.length) await payment.deleteCaptures(captures.map((capture) => capture.id))
     // And any Refund Medusa's failed-checkout compensation recorded for it (refunds: "manual"
-    // accepts it): that money is the adopted order's, nobody is owed a refund.
+    // accepts it): that money is the adopted order's, nobody is owed a refund. The payment's
+    // refund notes say so too, so admin data and logs give the same instruction.
     const refunds = (await payment.listRefunds({ payment_id: record.id })) as Array<{ id: string }>
     if (refunds.length) {
       await payment.deleteRefunds(refunds.map((refund) => refund.id))
-      container
-        .resolve(ContainerRegistrationKeys.LOGGER)
-        .warn(`Meum invoice ${invoiceId}: the refund recorded when its first checkout failed was removed — the money belongs to the adopted order, do NOT refund the shopper`)
+      if (Array.isArray(record.data?.meum_manual_refunds)) {
+        // The payment module's update takes data too (its DTO type lists only the id).
+        await payment.updatePayment({ id: record.id, data: withdrawManualRefunds(record.data) } as never)
+      }
+      container.resolve(ContainerRegistrationKeys.LOGGER).warn(withdrawnRefundLog(invoiceId, refunds.length))
     }
   }
   if (duplicates.length) await recomputeCapturedAmount(container, paymentCollectionId)

@@ -45,6 +45,7 @@ import { SHOPPER_MESSAGES, shopperError, toMedusaError, type OperatorLog } from 
 import { isSecureOrLocalUrl } from "../../lib/meum/local-url"
 import { parseMeumProviderOptions, type MeumProviderOptions } from "../../lib/provider-options"
 import { checkOptionsAtBoot } from "../../lib/boot-checks"
+import { manualRefundNote, recordedRefundLog } from "../../lib/manual-refund-notes"
 import { resolveReturnUrl } from "./return-url"
 import { publicInvoiceFacts, readStoredSessionData, type StoredSessionData } from "../../lib/session-data"
 import { webhookActionAndData } from "./webhook-action"
@@ -208,19 +209,15 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
         "Meum has no merchant refund API: refund the shopper outside Medusa (e.g. from your settlement wallet), then record it in your books — or set the provider option refunds: \"manual\" to record such refunds here."
       )
     }
-    // refunds: "manual": the money moves outside Meum; Medusa records the refund, we note it.
+    // refunds: "manual": the money moves outside Meum; Medusa records the refund, we note it
+    // (pending: adoption may withdraw it, see manual-refund-notes.ts).
     const data = (input.data ?? {}) as Data
     const stored = readStoredSessionData(data)
     const currency = stored?.currency ?? "USD"
     const amount = meumAmountOf(input.amount, currency, this.logger_)
-    const note = {
-      amount,
-      currency,
-      recorded_at: new Date().toISOString(),
-      note: "Recorded only: Meum has no refund API, the money was returned outside Meum (e.g. from the settlement wallet).",
-    }
+    const note = manualRefundNote(amount, currency)
     const previous = Array.isArray(data.meum_manual_refunds) ? (data.meum_manual_refunds as unknown[]) : []
-    this.logger_.warn(`Meum invoice ${stored?.invoice_id ?? "?"}: a refund of ${amount} ${currency} was recorded in Medusa; nothing was sent to Meum — return the money to the shopper outside Meum`)
+    this.logger_.warn(recordedRefundLog(stored?.invoice_id ?? "?", amount, currency))
     return { data: { ...data, meum_manual_refunds: [...previous, note] } }
   }
 

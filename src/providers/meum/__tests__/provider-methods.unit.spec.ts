@@ -9,6 +9,7 @@ import { signCartReference } from "../../../lib/cart-reference"
 import { sealAcceptedUnderpayment } from "../../../lib/underpaid-decision-seal"
 import { startMeumSandbox, type MeumSandbox } from "../../../sandbox"
 import { MeumPaymentProviderService } from "../service"
+import { withdrawManualRefunds, withdrawnRefundLog } from "../../../lib/manual-refund-notes"
 
 const KEY = "sk_live_provider_methods_55aa"
 const SECRET = "whsec_provider_methods_secret"
@@ -296,7 +297,27 @@ describe("refundPayment", () => {
       expect.objectContaining({ amount: "5.50", currency: "USD" }),
     ])
     expect(sandbox.getInvoice(String(data!.invoice_id))).toEqual(before)
-    expect(logs).toContainEqual(expect.stringContaining("a refund of 10.00 USD was recorded in Medusa; nothing was sent to Meum"))
+    expect(logs).toContainEqual(expect.stringContaining("a refund of 10.00 USD was recorded in Medusa (nothing was sent to Meum"))
+  })
+
+  it('under refunds: "manual", a refund that adoption later withdraws reads as one instruction in logs and payment data (issue 18 point 8)', async () => {
+    const p = provider({ refunds: "manual" })
+    const { data } = await initiate(p)
+    const invoiceId = String(data!.invoice_id)
+    await sandbox.simulate(invoiceId, "paid")
+    // 1. Medusa's compensation of a failed checkout records a refund through the provider.
+    const refunded = await p.refundPayment({ amount: 41 as any, data })
+    const recordedLines = logs.filter((line) => line.includes("refund"))
+    expect(recordedLines).toEqual([expect.stringContaining("unless the plugin logs that this refund was withdrawn")])
+    expect(refunded.data!.meum_manual_refunds).toEqual([expect.objectContaining({ amount: "41.00", state: "to_return", note: expect.stringContaining("unless the plugin marks this refund withdrawn") })])
+    // 2. Adoption removes it (retireDuplicatePaymentRecords writes exactly these).
+    const withdrawn = withdrawManualRefunds(refunded.data)
+    expect(withdrawn.meum_manual_refunds).toEqual([expect.objectContaining({ amount: "41.00", state: "withdrawn", note: expect.stringContaining("do NOT return money") })])
+    const withdrawnLine = withdrawnRefundLog(invoiceId, 1)
+    expect(withdrawnLine).toContain("withdrawn")
+    // The sequence never tells the operator flatly to return the money and then not to.
+    for (const line of [...recordedLines, withdrawnLine]) expect(line).not.toMatch(/return the money to the shopper outside Meum\s*$/)
+    expect(JSON.stringify(withdrawn)).not.toContain("the money was returned outside Meum")
   })
 
   it("rejects an unknown refunds mode at boot", () => {
