@@ -80,5 +80,80 @@ medusaIntegrationTestRunner({
       const again = await runMeumReconcile(getContainer(), { now: () => Date.now() + 901_000 })
       expect(again.ordersCanceled).toBe(0)
     })
+
+    describe("an order the plugin must not cancel (issue 18, point 2)", () => {
+      const placeOrder = async () => {
+        env.connect(String(api.defaults.baseURL))
+        const seed = await seedStore(getContainer())
+        const flow = storeFlow(api, seed.publishableKey, seed.regionId)
+        const cart = await flow.createCart()
+        await flow.addItem(cart.id, seed.variantId, 1)
+        const session = await flow.startSession(cart.id, "pp_meum_meum")
+        const completed = await flow.complete(cart.id)
+        expect(completed.data.type).toBe("order")
+        return { cart, session, orderId: completed.data.order.id as string }
+      }
+      const orderStatus = async (orderId: string) => {
+        const query = getContainer().resolve(ContainerRegistrationKeys.QUERY)
+        const { data } = await query.graph({ entity: "order", fields: ["status"], filters: { id: orderId } })
+        return (data[0] as any).status
+      }
+      const ledgerRow = async (invoiceId: string) => {
+        const [row] = await (getContainer().resolve("meumLedger") as any).listMeumInvoices({ invoice_id: invoiceId })
+        return row
+      }
+      /** A second Meum session on the same collection, made through Medusa's payment module (not the store route). */
+      const secondSession = async (collectionId: string, amount: unknown) => {
+        const payment = getContainer().resolve(Modules.PAYMENT)
+        const created = await payment.createPaymentSession(collectionId, { provider_id: "pp_meum_meum", amount: amount as number, currency_code: "usd", data: {} })
+        return created as unknown as { id: string; data: { invoice_id: string } }
+      }
+
+      it("keeps an order whose first invoice was paid when a second invoice of its collection expires, and raises it for the merchant", async () => {
+        const { session, orderId } = await placeOrder()
+        await webhooksProcessed(getContainer(), utils.waitWorkflowExecutions, invoiceEvent("invoice.paid", session.data.invoice_id), () =>
+          env.sandbox().simulate(session.data.invoice_id, "paid")
+        )
+        expect((await capturesForCollection(getContainer(), session.payment_collection_id)).captures).toBe(1)
+
+        const second = await secondSession(session.payment_collection_id, (await sessionState(getContainer(), session.id)).amount)
+        expect(second.data.invoice_id).not.toBe(session.data.invoice_id)
+        await env.sandbox().simulate(second.data.invoice_id, "expired")
+
+        const logged = jest.spyOn(getContainer().resolve(ContainerRegistrationKeys.LOGGER), "error")
+        const late = await runMeumReconcile(getContainer(), { now: () => Date.now() + 901_000 })
+        expect(late.ordersCanceled).toBe(0)
+        expect(await orderStatus(orderId)).not.toBe("canceled")
+        expect(await ledgerRow(second.data.invoice_id)).toMatchObject({ state: "needs_attention", attention_reason: "order_paid_not_cancelled", order_id: orderId })
+        expect(logged.mock.calls.map(([message]) => String(message)).join("\n")).toContain(`not cancelling order ${orderId}`)
+        logged.mockRestore()
+      })
+
+      it("hands a cancellation that keeps failing to the merchant after the machine's attempts instead of retrying forever", async () => {
+        const { session, orderId } = await placeOrder()
+        // Medusa refuses to cancel a completed order ("use the return process").
+        const { completeOrderWorkflow } = await import("@medusajs/core-flows")
+        await completeOrderWorkflow(getContainer()).run({ input: { orderIds: [orderId] } })
+        await env.sandbox().simulate(session.data.invoice_id, "expired")
+
+        const { DEFAULT_MACHINE_SETTINGS } = await import("../../src/modules/meum-ledger/state-machine")
+        const afterGrace = Date.now() + 901_000
+        let row: any
+        for (let run = 0; run < DEFAULT_MACHINE_SETTINGS.maxCompletionAttempts; run++) {
+          // Each run moves the clock past the row's backoff, as a job would over time.
+          row = await ledgerRow(session.data.invoice_id)
+          const at = Math.max(afterGrace, row?.next_check_at ? new Date(row.next_check_at).getTime() + 1 : 0)
+          await runMeumReconcile(getContainer(), { now: () => at })
+        }
+        row = await ledgerRow(session.data.invoice_id)
+        expect(row).toMatchObject({ state: "needs_attention", attention_reason: "order_cancel_failing", next_check_at: null })
+        expect(row.last_error).toContain("completed order")
+        expect(await orderStatus(orderId)).toBe("completed")
+
+        // Handed over: a further run does not try again.
+        await runMeumReconcile(getContainer(), { now: () => afterGrace + 24 * 3_600_000 })
+        expect(await ledgerRow(session.data.invoice_id)).toMatchObject({ state: "needs_attention", attempts: row.attempts, last_checked_at: row.last_checked_at })
+      })
+    })
   },
 })

@@ -27,7 +27,8 @@ export interface ReconcileAndRecordOptions extends Omit<ReconcileOptions, "onInv
  * Other attention reasons (underpaid, mismatch, unknown status) are safe to look at again.
  */
 const handedToMerchant = (row: { state: string; attention_reason: string | null }) =>
-  row.state === "resolved" || (row.state === "needs_attention" && row.attention_reason === "completion_failing")
+  row.state === "resolved" ||
+  (row.state === "needs_attention" && (row.attention_reason === "completion_failing" || row.attention_reason === "order_cancel_failing"))
 
 export function observationOf(outcome: ReconcileOutcome): Observation | undefined {
   switch (outcome.outcome) {
@@ -41,6 +42,10 @@ export function observationOf(outcome: ReconcileOutcome): Observation | undefine
       return { kind: "amount_mismatch" }
     case "order_canceled":
       return { kind: "dead" }
+    case "order_kept":
+      return { kind: "order_paid_not_cancelled" }
+    case "order_cancel_failed":
+      return { kind: "order_cancel_failed", error: outcome.error }
     case "unknown_status":
       return { kind: "unknown_status" }
     case "updated":
@@ -149,8 +154,16 @@ async function reconcileAndRecordLocked(
     observation.wasCaptured = known?.state === "completed" || (outcome.outcome === "updated" && outcome.sessionStatus === "authorized")
   }
   if (subject && observation) {
-    const orderId = outcome.outcome === "captured" || outcome.outcome === "order_canceled" || outcome.outcome === "awaiting_grace" ? outcome.orderId : undefined
-    await recordObservation(container, { ...factsOfInvoice(subject.invoice, subject.providerId), ...(orderId ? { orderId } : {}) }, observation)
+    const orderId = "orderId" in outcome ? outcome.orderId : undefined
+    const recorded = await recordObservation(container, { ...factsOfInvoice(subject.invoice, subject.providerId), ...(orderId ? { orderId } : {}) }, observation)
+    if (outcome.outcome === "order_cancel_failed") {
+      const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+      if (recorded.row.state === "needs_attention") {
+        logger.error(`Meum invoice ${subject.invoice.id} is ${subject.invoice.status}, but its order ${outcome.orderId} could not be cancelled after ${recorded.row.attempts} attempts (${outcome.error}): it needs the merchant (admin → Meum)`)
+      } else {
+        logger.warn(`Meum: cancelling order ${outcome.orderId} of ${subject.invoice.status} invoice ${subject.invoice.id} failed (attempt ${recorded.row.attempts}), will retry: ${outcome.error}`)
+      }
+    }
   }
   return outcome
 }

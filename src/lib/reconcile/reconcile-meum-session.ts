@@ -9,6 +9,9 @@
  *                      Medusa's authorizePaymentSession, which asks the provider (the status table)
  *                      and stores the answer — Medusa's core webhook path ignores these actions.
  * - open             → nothing to do.
+ * - order-first, dead past its grace → the order is cancelled, unless its money arrived another way
+ *                      (then kept and raised for the merchant); a refused cancellation is an outcome
+ *                      the ledger counts, not a throw (src/lib/ledger/reconcile-and-record.ts).
  * Throws on transient failures (Meum or the database): callers answer 5xx or retry next run.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
@@ -22,6 +25,7 @@ import { askedFromMetadata, isPaidAsAsked, metadataSessionId } from "../meum/inv
 import { MeumApiError } from "../meum/errors"
 import { adoptOrphanedPaidInvoice, retireDuplicatePaymentRecords } from "./adopt-orphaned-invoice"
 import { cartAndOrder } from "./cart-and-order"
+import { moneyArrivedFor } from "../ledger/money-arrived"
 import { logUnknownStatusOnce } from "../meum/unknown-status-log"
 
 export type ReconcileOutcome =
@@ -32,6 +36,10 @@ export type ReconcileOutcome =
   | { outcome: "mismatch"; invoiceStatus: InvoiceStatus }
   | { outcome: "awaiting_grace"; invoiceStatus: InvoiceStatus; orderId: string; remainingMs: number }
   | { outcome: "order_canceled"; invoiceStatus: InvoiceStatus; orderId: string }
+  /** Order-first: the invoice died but the order's money arrived another way; the merchant is told. */
+  | { outcome: "order_kept"; invoiceStatus: InvoiceStatus; orderId: string; reason: string }
+  /** Order-first: Medusa refused (or failed) to cancel the order; the ledger counts the attempts. */
+  | { outcome: "order_cancel_failed"; invoiceStatus: InvoiceStatus; orderId: string; error: string }
   | { outcome: "unknown_status"; reportedStatus: string | null }
 
 export interface ReconcileOptions {
@@ -154,7 +162,7 @@ export async function reconcileMeumSession(
   if (isOpenInvoiceStatus(invoice.status)) return { outcome: "open", invoiceStatus: invoice.status }
 
   if (mode === "order_first" && DEAD_INVOICE.includes(invoice.status)) {
-    const { orderId } = await cartAndOrder(container, session.payment_collection_id)
+    const { cartId, orderId } = await cartAndOrder(container, session.payment_collection_id)
     if (orderId) {
       const deadSince = Date.parse(invoice.updated_at ?? invoice.expires_at ?? "") || 0
       const now = (reconcileOptions.now ?? Date.now)()
@@ -163,9 +171,22 @@ export async function reconcileMeumSession(
         return { outcome: "awaiting_grace", invoiceStatus: invoice.status, orderId, remainingMs: deadSince + registered.options.orderFirstGraceSeconds * 1000 - now }
       }
       await refreshSessionStatus(container, session.id)
-      if (!(await isOrderCanceled(container, orderId))) {
+      if (await isOrderCanceled(container, orderId)) return { outcome: "order_canceled", invoiceStatus: invoice.status, orderId }
+      // An order whose money arrived is never cancelled by the plugin (another invoice of its
+      // cart was paid, e.g. a second session was opened on a completed cart).
+      const moneyArrived = await moneyArrivedFor(container, orderId, cartId)
+      if (moneyArrived) {
+        container
+          .resolve(ContainerRegistrationKeys.LOGGER)
+          .error(`Meum invoice ${invoice.id} is ${invoice.status}, but not cancelling order ${orderId}: ${moneyArrived}. It needs the merchant (admin → Meum)`)
+        return { outcome: "order_kept", invoiceStatus: invoice.status, orderId, reason: moneyArrived }
+      }
+      try {
         // Medusa's cancel-order workflow releases the inventory reservations.
         await cancelOrderWorkflow(container).run({ input: { order_id: orderId } })
+      } catch (error) {
+        // The ledger counts these and hands the order to the merchant after N attempts.
+        return { outcome: "order_cancel_failed", invoiceStatus: invoice.status, orderId, error: (error as Error)?.message ?? String(error) }
       }
       return { outcome: "order_canceled", invoiceStatus: invoice.status, orderId }
     }

@@ -1,0 +1,36 @@
+/**
+ * Has an order's money arrived? Asked before the plugin cancels an order-first order whose invoice
+ * died: a captured payment on the order, or a paid invoice of its cart in the ledger (paid,
+ * completed, or handed to the merchant for a reason that means money moved) — server-side facts
+ * only. Meum's own list is not asked here: the job settles paid invoices (step 0) before it
+ * reaches the due list, so a paid invoice is in the ledger by then.
+ */
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { MONEY_ARRIVED_REASONS } from "../../modules/meum-ledger/state-machine"
+import { ledgerOf } from "./ledger"
+
+/** Why the order must not be cancelled, or undefined when no money of it is known. */
+export async function moneyArrivedFor(container: MedusaContainer, orderId: string, cartId: string | undefined): Promise<string | undefined> {
+  const query = container.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({
+    entity: "order",
+    fields: ["id", "payment_collections.payments.id", "payment_collections.payments.captured_at", "payment_collections.payments.captures.id"],
+    filters: { id: orderId },
+  })
+  type PaymentRow = { id: string; captured_at?: Date | string | null; captures?: Array<{ id: string } | null> | null }
+  const payments = ((data[0] as { payment_collections?: Array<{ payments?: PaymentRow[] | null } | null> } | undefined)?.payment_collections ?? []).flatMap(
+    (collection) => collection?.payments ?? []
+  )
+  const captured = payments.find((payment) => payment?.captured_at || payment?.captures?.some(Boolean))
+  if (captured) return `it holds captured payment ${captured.id}`
+
+  const rows = (await ledgerOf(container).listMeumInvoices(
+    { $or: [{ order_id: orderId }, ...(cartId ? [{ cart_id: cartId }] : [])] } as any,
+    { select: ["invoice_id", "state", "attention_reason"] }
+  )) as Array<{ invoice_id: string; state: string; attention_reason: string | null }>
+  const paid = rows.find(
+    (row) => row.state === "paid" || row.state === "completed" || (row.state === "needs_attention" && MONEY_ARRIVED_REASONS.includes(row.attention_reason as never))
+  )
+  return paid ? `Meum invoice ${paid.invoice_id} of its cart is ${paid.state === "needs_attention" ? `paid (${paid.attention_reason})` : paid.state}` : undefined
+}
