@@ -15,6 +15,8 @@ export const faultsSchema = z.strictObject({
   webhook_reorder: z.boolean(),
   webhook_delay_ms: z.number().int().min(0).max(600_000),
   webhook_hold: z.boolean(),
+  /** Cancels of these invoices answer 503 (Meum refusing to cancel one invoice while the rest works). */
+  cancel_refused_invoice_ids: z.array(z.string().min(1).max(200)).max(100),
   /** GET /v1/invoices and /v1/invoices/{id} answer without the invoice's metadata (Meum dropping it). */
   strip_metadata: z.boolean(),
 })
@@ -30,6 +32,7 @@ export const NO_FAULTS: Faults = {
   webhook_reorder: false,
   webhook_delay_ms: 0,
   webhook_hold: false,
+  cancel_refused_invoice_ids: [],
   strip_metadata: false,
 }
 

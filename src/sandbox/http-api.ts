@@ -223,6 +223,9 @@ export function createApiRouter(
   })
 
   router.post("/v1/invoices/:id/cancel", (req, res) => {
+    if (faults.get().cancel_refused_invoice_ids.includes(req.params.id)) {
+      return sendError(res, 503, "api_error", "sandbox_injected_fault", "Injected fault: this invoice cannot be cancelled right now")
+    }
     try {
       res.json(publicInvoice(store.cancel(req.params.id), settings.settings()))
     } catch (error) {

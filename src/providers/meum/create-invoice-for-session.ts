@@ -46,7 +46,7 @@ export async function createInvoiceForSession(
       // or the amount changed. It is stale: it must not stay payable.
       logger.info(`Meum: cancelling open invoice ${invoice.id} of a superseded session (external_order_id ${externalOrderId})`)
       await client.cancelInvoice(invoice.id).catch((e) => {
-        throw toMedusaError(e, "cancelling a superseded Meum invoice", logger)
+        throw supersededCancelFailed(e, invoice.id, logger)
       })
     } else {
       logger.info(
@@ -56,6 +56,19 @@ export async function createInvoiceForSession(
   }
   logger.error(`Meum kept answering creates for order reference ${ref.reference} with invoices this session cannot use (amount, currency, session or status): none was used`)
   throw shopperError(SHOPPER_MESSAGES.mismatch)
+}
+
+/**
+ * Meum did not cancel a superseded invoice that is still payable: no second payable invoice is
+ * opened, and the shopper is told the truth (not "the service is not answering" while the rest
+ * of Meum works). Its session is gone, so the reconcile job's sweep of abandoned invoices keeps
+ * trying the cancel (cancel-abandoned-invoices.ts); each new session attempt tries it too, so the
+ * cart is payable as soon as Meum accepts.
+ */
+function supersededCancelFailed(error: unknown, invoiceId: string, logger: Logger) {
+  if (error instanceof MeumApiError && error.status === 429) return toMedusaError(error, "cancelling a superseded Meum invoice", logger)
+  logger.warn(`Meum did not cancel superseded invoice ${invoiceId}, which is still payable: no new invoice until it is cancelled (the reconcile job retries): ${(error as Error)?.message ?? String(error)}`)
+  return shopperError(SHOPPER_MESSAGES.previousInvoiceOpen)
 }
 
 async function createOrRecover(client: MeumClient, input: CreateInvoiceInput, asked: Required<AskedFor>, logger: Logger): Promise<Invoice> {

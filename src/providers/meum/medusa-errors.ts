@@ -22,6 +22,7 @@ export const SHOPPER_MESSAGES = {
   rateLimited: "There are too many payment attempts right now. Please try again in a minute.",
   gone: "This crypto payment no longer exists. Please start the payment again.",
   mismatch: "The crypto payment could not be prepared for this cart. Please try again.",
+  previousInvoiceOpen: "Your previous crypto payment for this cart is still open and could not be closed yet. Please try again in a few minutes.",
   /** The cart is an order, or holds a captured payment / paid invoice: never a second invoice. */
   alreadyPaid: "This order is already paid. No new payment is needed.",
   /** An underpaid (or otherwise held) payment waits for the merchant: never a new invoice meanwhile. */

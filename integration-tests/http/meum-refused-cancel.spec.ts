@@ -1,0 +1,63 @@
+/**
+ * Issue 18, point 9: Meum refuses to cancel a superseded, still payable invoice of a changed cart.
+ * The plugin must not open a second payable invoice, must tell the shopper what is true (not "the
+ * service is not answering"), and the job must keep trying the cancel so the cart becomes payable.
+ */
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { seedStore, type SeededStore } from "../helpers/seed-store"
+import { storeFlow } from "../helpers/store-flow"
+import { useMeumSandbox } from "../helpers/meum-sandbox-env"
+import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
+import { SHOPPER_MESSAGES } from "../../src/providers/meum/medusa-errors"
+
+jest.setTimeout(180 * 1000)
+
+const env = useMeumSandbox()
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let seed: SeededStore
+    const flow = () => storeFlow(api, seed.publishableKey, seed.regionId)
+    const headers = () => ({ "x-publishable-api-key": seed.publishableKey })
+
+    beforeEach(async () => {
+      env.connect(String(api.defaults.baseURL))
+      seed = await seedStore(getContainer())
+    })
+    afterEach(() => env.sandbox().resetFaults())
+
+    const postSession = async (cartId: string) => {
+      const cart = await flow().getCart(cartId)
+      return api.post(`/store/payment-collections/${cart.payment_collection.id}/payment-sessions`, { provider_id: "pp_meum_meum" }, { headers: headers(), validateStatus: () => true })
+    }
+
+    it("tells the shopper the previous payment is still open while Meum refuses its cancel, and the job's retry makes the cart payable", async () => {
+      const cart = await flow().createCart()
+      await flow().addItem(cart.id, seed.variantId, 1)
+      const first = await flow().startSession(cart.id, "pp_meum_meum")
+      const oldInvoiceId = first.data.invoice_id as string
+      env.sandbox().setFaults({ cancel_refused_invoice_ids: [oldInvoiceId] })
+
+      await flow().updateItemQuantity(cart.id, 2)
+      expect(env.sandbox().getInvoice(oldInvoiceId)!.status).toBe("awaiting_payment")
+
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const refused = await postSession(cart.id)
+        expect(refused.status).toBe(400)
+        expect(refused.data.message).toBe(SHOPPER_MESSAGES.previousInvoiceOpen)
+      }
+      // Never a second payable invoice while the old one is open.
+      expect(env.sandbox().listInvoices().filter((invoice) => invoice.status === "awaiting_payment").map((invoice) => invoice.id)).toEqual([oldInvoiceId])
+
+      env.sandbox().setFaults({ cancel_refused_invoice_ids: [] })
+      // The shopper gave up for now; the job finds the invoice its session no longer holds.
+      const run = await runMeumReconcile(getContainer(), { abandoned: { minAgeMs: 0 } })
+      expect(run.abandonedCancelled).toBe(1)
+      expect(env.sandbox().getInvoice(oldInvoiceId)!.status).toBe("cancelled")
+
+      const payable = await flow().startSession(cart.id, "pp_meum_meum")
+      expect(payable.data.invoice_id).not.toBe(oldInvoiceId)
+      expect(env.sandbox().getInvoice(payable.data.invoice_id)).toEqual(expect.objectContaining({ status: "awaiting_payment", amount: "41.00" }))
+    })
+  },
+})
