@@ -5,6 +5,12 @@ export type MeumCheckoutErrorCode =
   | "cart_not_found"
   /** The cart is already an order (e.g. the webhook placed it): show the order, do not pay again. */
   | "cart_completed"
+  /** The cart's payment arrived (captured, authorized or paid at Meum): show the order or wait for it, never pay again. */
+  | "already_paid"
+  /** The payment is held for the merchant (e.g. underpaid): show SESSION_REFUSED_MESSAGES.under_review, never pay again. */
+  | "under_review"
+  /** This cart asked for too many invoices lately (the store's 429): try again in a few minutes. */
+  | "too_many_attempts"
   /** Meum gave no checkout_url: the invoice cannot be paid (closed, or Meum refused it). */
   | "invoice_not_payable"
   /** Order-first: the session is not `pending_authorization`, so the cart cannot become an order before payment. */

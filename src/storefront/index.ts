@@ -1,8 +1,8 @@
 /** `medusa-payment-meum/storefront`: no Next.js, no Medusa server package, only zod. */
 export { startMeumCheckout, completeMeumCheckout, HELD_MESSAGES, MEUM_PROVIDER_ID } from "./meum-checkout"
 export type { MeumCompletion, CompleteOptions, MeumStorefrontSdk, MeumCheckoutStart } from "./meum-checkout"
-export { CLOSED_MESSAGES, isMeumProvider } from "./constants"
-export type { MeumClosedReason } from "./constants"
+export { CLOSED_MESSAGES, SESSION_REFUSED_MESSAGES, isMeumProvider } from "./constants"
+export type { MeumClosedReason, MeumSessionRefusal } from "./constants"
 export { MeumCheckoutError, isMeumCheckoutError } from "./errors"
 export type { MeumCheckoutErrorCode } from "./errors"
 export { MEUM_CART_FIELDS, statusOf } from "./sdk"

@@ -4,6 +4,7 @@
  * so a storefront that catches the helper's errors shows it instead of crashing its render.
  */
 import { MeumCheckoutError } from "./errors"
+import { refusalOfStoreError } from "./refusals"
 import { statusOf, type MeumSdkHeaders, type MeumStorefrontSdk } from "./sdk"
 
 export async function initiateMeumSession(
@@ -18,6 +19,9 @@ export async function initiateMeumSession(
     const status = statusOf(error)
     if (status === undefined || status < 400 || status >= 500) throw error
     const message = (error as { message?: unknown }).message
+    // Paid, under review, over this cart's invoice budget: their own codes (issue 18 points 2, 3).
+    const refusal = refusalOfStoreError(status, message)
+    if (refusal) throw refusal
     throw new MeumCheckoutError("payment_refused", typeof message === "string" && message ? message : "The store refused to start this payment.", status)
   }
 }

@@ -16,6 +16,7 @@ import { completeOnce } from "./attempt-completion"
 import { MEUM_PROVIDER_ID, type MeumClosedReason } from "./constants"
 import { MeumCheckoutError } from "./errors"
 import { initiateMeumSession } from "./initiate"
+import { refusalOf } from "./refusals"
 import type { MeumSdkHeaders, MeumStorefrontSdk } from "./sdk"
 import { checkoutStartOf, findMeumSession, reusableMeumSession, type MeumCheckoutStart } from "./session"
 
@@ -34,6 +35,9 @@ export async function startMeumCheckout(
   const collection = cart.payment_collection as { amount?: unknown } | undefined
   const live = reusableMeumSession(collection, { providerId, amount: collection?.amount })
   if (live) return live
+  // A paid or held cart is never initiated again (MeumCheckoutError cart_completed / already_paid / under_review).
+  const refusal = refusalOf(cart, providerId)
+  if (refusal) throw refusal
   const { payment_collection } = await initiateMeumSession(sdk, cart, {
     provider_id: providerId,
     ...(options.returnUrl ? { data: { return_url: options.returnUrl } } : {}),

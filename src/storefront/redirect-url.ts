@@ -8,6 +8,7 @@ import { MeumCheckoutError } from "./errors"
 import { initiateMeumSession } from "./initiate"
 import { buildMeumReturnUrl } from "./return-url"
 import { MEUM_CART_FIELDS, statusOf, type MeumSdkHeaders, type MeumStorefrontSdk } from "./sdk"
+import { refusalOf } from "./refusals"
 import { checkoutStartOf, findMeumSession, reusableMeumSession, type MeumCheckoutStart } from "./session"
 
 export interface MeumRedirectOptions {
@@ -47,13 +48,19 @@ export async function retrieveMeumCart(sdk: MeumStorefrontSdk, cartId: string, h
   }
 }
 
-/** The cart's live Meum session, or a new one (the cart must still be open). */
+/**
+ * The cart's live Meum session, or a new one. Throws MeumCheckoutError `cart_completed`,
+ * `already_paid` or `under_review` instead of initiating for a paid or held cart, and
+ * `too_many_attempts` when the store refuses this cart more invoices for now.
+ */
 export async function ensureMeumSession(sdk: MeumStorefrontSdk, cart: any, options: MeumRedirectOptions = {}): Promise<MeumCheckoutStart & { status: string }> {
   const providerId = options.providerId ?? MEUM_PROVIDER_ID
   const returnUrl = returnUrlFor(String(cart.id), options)
   const rules = { providerId, amount: cart.total, minValidityMs: options.minValidityMs, now: options.now }
   const live = reusableMeumSession(cart.payment_collection, { ...rules, ...(returnUrl !== undefined ? { returnUrl } : {}) })
   if (live) return { ...live, status: String(findMeumSession(cart.payment_collection, providerId).status) }
+  const refusal = refusalOf(cart, providerId)
+  if (refusal) throw refusal
 
   const { payment_collection } = await initiateMeumSession(
     sdk,
@@ -71,7 +78,8 @@ export async function ensureMeumSession(sdk: MeumStorefrontSdk, cart: any, optio
 
 /**
  * The Meum `checkout_url` to send the shopper to for this cart. Throws MeumCheckoutError:
- * `cart_completed` (already an order: show it instead), `invoice_not_payable`, `cart_not_found`,
+ * `cart_completed` (already an order: show it instead), `already_paid`, `under_review`,
+ * `too_many_attempts`, `invoice_not_payable`, `cart_not_found`,
  * `payment_refused` (the store answered 4xx: show its message).
  */
 export async function meumRedirectUrl(sdk: MeumStorefrontSdk, cartId: string, options: MeumRedirectOptions = {}): Promise<string> {

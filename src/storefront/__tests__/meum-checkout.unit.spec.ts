@@ -111,7 +111,8 @@ describe("startMeumCheckout on a revisit", () => {
   it.each([
     ["the amount changed", { amount: 41 }, 61.5],
     ["the invoice is closed", { data: { checkout_url: null, invoice_id: "inv_1", status: "expired" } }, 41],
-    ["the session is not pending", { status: "requires_more" }, 41],
+    // (a requires_more session is held for the merchant: never started again, see refusals.unit.spec.ts)
+    ["the session errored", { status: "error", data: { checkout_url: null, invoice_id: "inv_1", status: "failed" } }, 41],
   ])("starts a new session when %s", async (_label, overrides, collectionAmount) => {
     server.answer(routeBy({ "POST /store/payment-collections/pay_col_1/payment-sessions": [created] }))
     const started = await startMeumCheckout(sdk, { id: "cart_1", payment_collection: { id: "pay_col_1", amount: collectionAmount, payment_sessions: [session(overrides)] } })

@@ -49,6 +49,7 @@ export function mockSdk(setup: { carts?: any[]; completes?: CompleteAnswer[]; in
   })
   const initiatePaymentSession = jest.fn(async (cart: any, body: { provider_id: string; data?: Record<string, unknown> }, _query?: unknown, _headers?: Record<string, string>) => {
     const session = next(initiated, "payment.initiatePaymentSession")
+    if (session instanceof Error) throw session
     return { payment_collection: { id: cart.payment_collection?.id ?? "pay_col_new", payment_sessions: [{ ...session, provider_id: body.provider_id }] } }
   })
   const sdk: MeumStorefrontSdk = { store: { cart: { retrieve, complete }, payment: { initiatePaymentSession } } }
