@@ -48,4 +48,19 @@ describe("provider options at boot", () => {
     expect(output).toContain('option "apiKey" must be a Meum secret key starting with sk_')
     expect(output).not.toContain(badKey)
   })
+
+  it("refuses to boot in production against a Meum that is not https, naming the option (issue 18 point 6)", async () => {
+    const key = "sk_live_sandbox_key"
+    const { code, output } = await bootWith({
+      NODE_ENV: "production",
+      MEUM_API_KEY: key,
+      MEUM_WEBHOOK_SECRET: "whsec_boot",
+      MEUM_API_BASE_URL: "http://meum.example.net",
+      MEUM_RETURN_URL: "https://shop.example.com/return",
+    })
+    expect(code).not.toBe(0)
+    expect(output).toContain('option "apiBaseUrl" is not https')
+    expect(output).toContain('option "apiKey" is the Meum sandbox\'s default key')
+    expect(output).not.toContain(key)
+  })
 })
