@@ -37,7 +37,8 @@ export function PayWithCrypto({ countryCode, label = "Pay with crypto", needsEma
         return
       }
       setError(result.error)
-      if (result.code === "cart_completed") router.refresh()
+      // Paid or held for the merchant: the page re-renders without the button (the message stays).
+      if (result.code === "cart_completed" || result.code === "already_paid" || result.code === "under_review") router.refresh()
     } catch {
       setError("Something went wrong. Please try again.")
     }

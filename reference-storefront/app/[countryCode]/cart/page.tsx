@@ -4,6 +4,11 @@ import { PayWithCrypto } from "@/components/pay-with-crypto"
 import { updateLineItem } from "@/lib/data/cart"
 import { retrieveCart } from "@/lib/data/cart-read"
 import { formatMoney } from "@/lib/constants"
+import { SESSION_REFUSED_MESSAGES } from "@meum/storefront"
+
+/** A Meum session whose money arrived, or is held for the merchant: never offer to pay again. */
+const heldNotice = (status: string | undefined): string | null =>
+  status === "captured" || status === "authorized" ? SESSION_REFUSED_MESSAGES.already_paid : status === "requires_more" ? SESSION_REFUSED_MESSAGES.under_review : null
 
 export const dynamic = "force-dynamic"
 
@@ -40,7 +45,13 @@ export default async function CartPage({ params }: { params: Promise<{ countryCo
         Total: <strong data-testid="cart-total" data-amount={cart.total}>{formatMoney(cart.total, cart.currency)}</strong>
       </p>
       <h2>Checkout</h2>
-      <PayWithCrypto countryCode={countryCode} defaultEmail={cart.email ?? ""} />
+      {heldNotice(cart.meumSession?.status) ? (
+        <p role="status" data-testid="payment-held">
+          {heldNotice(cart.meumSession?.status)}
+        </p>
+      ) : (
+        <PayWithCrypto countryCode={countryCode} defaultEmail={cart.email ?? ""} />
+      )}
     </section>
   )
 }
