@@ -51,6 +51,8 @@ export interface BenchStore {
 export interface BenchStoreOptions {
   log?: (line: string) => void
   cluster?: boolean
+  /** The sandbox's create limit (default: practically none; Meum's documented one is 30 / 60 s). */
+  sandboxRateLimit?: { max: number; windowMs: number }
 }
 
 function medusa(args: string[], env: NodeJS.ProcessEnv): void {
@@ -83,7 +85,7 @@ export async function startBenchStore(options: BenchStoreOptions = {}): Promise<
       apiKeys: [BENCH_API_KEY],
       webhookSecret: BENCH_WEBHOOK_SECRET,
       webhookUrls: [`${url}/hooks/meum`],
-      rateLimit: { max: 10_000_000, windowMs: 60_000 },
+      rateLimit: options.sandboxRateLimit ?? { max: 10_000_000, windowMs: 60_000 },
       webhookRetry: { maxAttempts: BENCH_WEBHOOK_MAX_ATTEMPTS, baseDelayMs: 250, maxDelayMs: 4_000 },
       // Abandoned checkouts stay open for the whole run (benchmark 6 holds 100,000 of them).
       invoiceLifetimeSeconds: 7 * 24 * 3600,
