@@ -13,6 +13,7 @@ import { TEST_WEBHOOK_SECRET, useMeumSandbox } from "../helpers/meum-sandbox-env
 import { adminAuthHeaders } from "../helpers/admin-auth"
 import { cartWithOpenInvoice, payWithWebhooksLost as payWithLostWebhooks } from "../helpers/meum-hooks-flow"
 import { bumpCounter, currentCount, listCounters, pruneCounters, windowStartOf } from "../../src/lib/ledger/counters"
+import { rejectDelivery } from "../../src/api/hooks/meum/rejected-delivery"
 
 jest.setTimeout(300 * 1000)
 
@@ -61,6 +62,84 @@ medusaIntegrationTestRunner({
       expect(await ledger().listMeumCounters({ key: "test:a" })).toHaveLength(1)
     })
 
+    it("10,000 rejected deliveries (a few hundred over HTTP) add at most one counter row per reason and minute, no delivery row, and a bounded number of log lines", async () => {
+      const container = getContainer() as any
+      const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+      const spies = (["warn", "info", "error"] as const).map((level) => jest.spyOn(logger, level))
+      const deliveryRowsBefore = (await ledger().listMeumWebhookEvents({})).length
+      const rejectedKeys = async () => (await listCounters(container, { prefix: "webhook_rejected:", since: new Date(0), limit: 10_000 })).length
+      const keysBefore = await rejectedKeys()
+      const minutesBefore = Math.floor(Date.now() / 60_000)
+      try {
+        // Over HTTP: 300 forged deliveries of three kinds, 20 at a time.
+        const body = JSON.stringify({ id: "evt_flood", type: "invoice.paid", data: { invoice_id: "inv_flood" }, pad: "p".repeat(2_000) })
+        const timestamp = String(Math.floor(Date.now() / 1000))
+        const kinds = [
+          { "x-stablecoin-timestamp": timestamp, "x-stablecoin-signature": `v1=${"ab".repeat(32)}` },
+          { "x-stablecoin-timestamp": timestamp },
+          { "x-stablecoin-timestamp": timestamp, "x-stablecoin-signature": Array.from({ length: 50 }, () => "v1=").join(",") },
+        ]
+        const statuses: number[] = []
+        for (let batch = 0; batch < 15; batch++) {
+          const answers = await Promise.all(
+            Array.from({ length: 20 }, (_, i) =>
+              api.post("/hooks/meum", body, {
+                headers: { "content-type": "application/json", ...kinds[(batch * 20 + i) % 3] },
+                transformRequest: [(d: string) => d],
+                validateStatus: () => true,
+              })
+            )
+          )
+          statuses.push(...answers.map((answer) => answer.status))
+        }
+        expect(statuses.filter((status) => status === 401)).toHaveLength(200)
+        expect(statuses.filter((status) => status === 400)).toHaveLength(100)
+
+        // The recording itself, 10,000 times over three minutes of a past day (as the route calls it).
+        const start = Date.parse("2026-01-05T10:00:00Z")
+        for (let i = 0; i < 10_000; i += 50) {
+          await Promise.all(
+            Array.from({ length: 50 }, (_, j) =>
+              rejectDelivery(container, {
+                reason: (i + j) % 2 ? "bad_signature" : "missing_signature",
+                httpStatus: 401,
+                bodyBytes: 10,
+                headerLengths: { "x-stablecoin-signature": 67 },
+                now: start + Math.floor(((i + j) * 180_000) / 10_000),
+              })
+            )
+          )
+        }
+        const minutes = Math.floor(Date.now() / 60_000) - minutesBefore + 1
+        // 3 reasons over the HTTP minutes, 2 reasons × 3 minutes for the direct calls.
+        expect((await rejectedKeys()) - keysBefore).toBeLessThanOrEqual(3 * minutes + 2 * 3)
+        expect((await ledger().listMeumWebhookEvents({})).length).toBe(deliveryRowsBefore)
+        const lines = spies.flatMap((spy) => spy.mock.calls.map(([message]) => String(message))).filter((line) => /Meum webhook/.test(line))
+        // Per reason and minute: the first rejection, then one summary line.
+        expect(lines.length).toBeGreaterThan(0)
+        expect(lines.length).toBeLessThanOrEqual(2 * (3 * minutes + 2 * 3))
+        expect(lines.join("\n")).not.toContain("v1=")
+
+        // The admin shows the counts of the last hour and a few samples: lengths, never the values.
+        const headers = await adminAuthHeaders(api, container)
+        const { rejected } = (await api.get("/admin/meum/deliveries", { headers })).data
+        const total = (reason: string) =>
+          rejected.minutes.filter((minute: { reason: string }) => minute.reason === reason).reduce((sum: number, minute: { count: number }) => sum + minute.count, 0)
+        expect(total("too_many_signatures")).toBeGreaterThanOrEqual(100)
+        expect(total("missing_signature")).toBeGreaterThanOrEqual(100)
+        expect(rejected.samples.length).toBeGreaterThan(0)
+        expect(rejected.samples.length).toBeLessThanOrEqual(50)
+        const oversized = rejected.samples.find((sample: { reason: string }) => sample.reason === "too_many_signatures")
+        expect(oversized).toEqual(
+          expect.objectContaining({ http_status: 400, body_bytes: Buffer.byteLength(body), header_lengths: expect.objectContaining({ "x-stablecoin-signature": 50 * 4 - 1 }) })
+        )
+        expect(JSON.stringify(rejected)).not.toContain("v1=")
+        expect(JSON.stringify(rejected)).not.toContain("inv_flood")
+      } finally {
+        for (const spy of spies) spy.mockRestore()
+      }
+    })
+
     it("records every delivery (event id unique), answers a repeat of the same event as a duplicate, and keeps forged ones apart", async () => {
       const { cartId, invoiceId } = await cartWithSession()
       await payWithWebhooksLost(invoiceId)
@@ -75,8 +154,10 @@ medusaIntegrationTestRunner({
       const forged = signWebhook({ secret: "whsec_attacker", rawBody: body, timestamp: Math.floor(Date.now() / 1000), eventType: "invoice.paid", eventId: "evt_forged_1" })
       expect((await api.post("/hooks/meum", body, { headers: forged, transformRequest: [(d: string) => d], validateStatus: () => true })).status).toBe(401)
       expect(await ledger().listMeumWebhookEvents({ event_id: "evt_forged_1" })).toEqual([])
-      const rejected = await ledger().listMeumWebhookEvents({ verdict: "bad_signature" })
-      expect(rejected).toContainEqual(expect.objectContaining({ http_status: 401, outcome: "rejected" }))
+      // Not a row of its own: counted per reason and minute.
+      expect(await ledger().listMeumWebhookEvents({ verdict: "bad_signature" })).toEqual([])
+      const [counted] = await listCounters(getContainer() as any, { prefix: "webhook_rejected:bad_signature:", since: new Date(Date.now() - HOUR) })
+      expect(counted).toEqual(expect.objectContaining({ count: expect.any(Number), samples: expect.arrayContaining([expect.objectContaining({ http_status: 401, reason: "bad_signature" })]) }))
       expect(await ledgerRow(invoiceId)).toEqual(expect.objectContaining({ state: "completed", meum_status: "paid", order_id: expect.any(String) }))
     })
 
@@ -205,8 +286,9 @@ medusaIntegrationTestRunner({
       const body = JSON.stringify({ id: "evt_wrong_secret", type: "invoice.paid", data: { invoice_id: under.invoiceId } })
       const wrong = signWebhook({ secret: "whsec_rotated_at_meum", rawBody: body, timestamp: Math.floor(Date.now() / 1000), eventType: "invoice.paid", eventId: "evt_wrong_secret" })
       await api.post("/hooks/meum", body, { headers: wrong, transformRequest: [(d: string) => d], validateStatus: () => true })
-      const deliveries = (await api.get("/admin/meum/deliveries", { headers })).data.deliveries
-      expect(deliveries[0]).toEqual(expect.objectContaining({ verdict: "bad_signature", http_status: 401 }))
+      const { rejected } = (await api.get("/admin/meum/deliveries", { headers })).data
+      expect(rejected.minutes).toContainEqual(expect.objectContaining({ reason: "bad_signature", provider_id: "pp_meum_meum", count: expect.any(Number) }))
+      expect(rejected.samples[0]).toEqual(expect.objectContaining({ reason: "bad_signature", http_status: 401 }))
     })
   },
 })

@@ -1,11 +1,12 @@
 /**
  * The webhook delivery records of the ledger. Meum's event id is unique in the table: the dedupe
  * every process of the store shares (a delivery answered on one server is a duplicate on the
- * other). A delivery whose signature did not verify is recorded under a random id, never under
- * the event id it claims — otherwise a forger could pre-claim a real event and make us skip it.
+ * other). Only verified deliveries get a row, under their event id: a rejected one (bad signature,
+ * malformed, …) is counted per reason and minute (meum_counter), never stored one row each, so
+ * forged traffic leaves bounded traces and cannot pre-claim a real event id.
  */
-import { randomUUID } from "node:crypto"
 import type { MedusaContainer } from "@medusajs/framework/types"
+import { bumpCounter, listCounters } from "./counters"
 import { isUniqueViolation, ledgerOf } from "./ledger"
 
 /** Outcomes after which a repeat of the event needs no work (its state is already committed). */
@@ -23,18 +24,61 @@ interface DeliveryRow {
   deliveries: number
 }
 
-export async function recordRejectedDelivery(
-  container: MedusaContainer,
-  fields: { verdict: string; httpStatus: number; eventType?: string; providerId?: string }
-): Promise<void> {
-  await ledgerOf(container).createMeumWebhookEvents({
-    event_id: `unverified:${randomUUID()}`,
-    event_type: fields.eventType ?? null,
-    provider_id: fields.providerId ?? null,
-    verdict: fields.verdict,
-    outcome: "rejected",
-    http_status: fields.httpStatus,
+/** Counter keys: `webhook_rejected:<reason>:<provider id or "-">`, one window a minute. */
+export const REJECTED_PREFIX = "webhook_rejected:"
+export const REJECTED_WINDOW_MS = 60_000
+
+export interface RejectedDelivery {
+  reason: string
+  httpStatus: number
+  /** The registration it was meant for, when known (the URL named it). */
+  providerId?: string
+  bodyBytes: number
+  /** Lengths of the webhook headers it carried: never their values (nor the body). */
+  headerLengths: Record<string, number>
+  now?: number
+}
+
+/** +1 to the reason's (and provider's) count of the minute; the counter keeps the last few samples. */
+export async function countRejectedDelivery(container: MedusaContainer, rejected: RejectedDelivery): Promise<number> {
+  const now = rejected.now ?? Date.now()
+  return bumpCounter(container, {
+    key: `${REJECTED_PREFIX}${rejected.reason}:${rejected.providerId ?? "-"}`,
+    windowMs: REJECTED_WINDOW_MS,
+    now,
+    sample: {
+      at: new Date(now).toISOString(),
+      reason: rejected.reason,
+      http_status: rejected.httpStatus,
+      provider_id: rejected.providerId ?? null,
+      body_bytes: rejected.bodyBytes,
+      header_lengths: rejected.headerLengths,
+    },
   })
+}
+
+export interface RejectedCounts {
+  since: string
+  /** Per minute, reason and provider id, newest first. */
+  minutes: Array<{ window_start: string; reason: string; provider_id: string | null; count: number }>
+  /** The latest samples of any reason, newest first. */
+  samples: Array<Record<string, unknown>>
+}
+
+/** What the admin shows of rejected deliveries since `since` (the last hour by default). */
+export async function rejectedDeliveryCounts(container: MedusaContainer, { since = new Date(Date.now() - 3_600_000), samples = 20 } = {}): Promise<RejectedCounts> {
+  const rows = await listCounters(container, { prefix: REJECTED_PREFIX, since, limit: 1000 })
+  return {
+    since: since.toISOString(),
+    minutes: rows.map((row) => {
+      const [reason = "?", providerId = "-"] = row.key.slice(REJECTED_PREFIX.length).split(":")
+      return { window_start: row.window_start.toISOString(), reason, provider_id: providerId === "-" ? null : providerId, count: row.count }
+    }),
+    samples: rows
+      .flatMap((row) => row.samples)
+      .sort((a, b) => String(b.at ?? "").localeCompare(String(a.at ?? "")))
+      .slice(0, samples),
+  }
 }
 
 /** Claims a verified event (or finds it already recorded). */

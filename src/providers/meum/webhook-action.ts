@@ -132,7 +132,7 @@ export async function verifyAndFetchInvoice(
   findSessionId?: SessionIdFinder
 ): Promise<VerifyAndFetchResult> {
   const [verified] = verifyForRegistrations(rawData, headers, [options], now) ?? []
-  if (!verified) return { ok: false, reason: "no raw body", status: 400 }
+  if (!verified) return { ok: false, reason: "no_raw_body", status: 400 }
   if (!verified.ok) return rejectionOf(verified)
   return fetchVerifiedInvoice(verified, client, findSessionId)
 }

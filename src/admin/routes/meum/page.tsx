@@ -1,10 +1,12 @@
-// Admin → Meum: what needs the merchant (from the plugin's ledger) and the latest webhook deliveries.
+// Admin → Meum: what needs the merchant (from the plugin's ledger), the latest webhook deliveries and the rejected ones.
 import { defineRouteConfig } from "@medusajs/admin-sdk"
 import { Badge, Button, Container, Heading, Table, Text } from "@medusajs/ui"
 import { useCallback, useEffect, useState } from "react"
 
 type Row = Record<string, string | number | null | undefined>
 type Item = { invoice: Row; actions: string[]; deliveries: Row[] }
+type Sample = { at?: string; reason?: string; http_status?: number; provider_id?: string | null; body_bytes?: number; header_lengths?: Record<string, number> }
+type Rejected = { since: string; minutes: Array<{ window_start: string; reason: string; provider_id: string | null; count: number }>; samples: Sample[] }
 
 const post = (url: string, body?: unknown) =>
   fetch(url, {
@@ -17,6 +19,7 @@ const post = (url: string, body?: unknown) =>
 const MeumPage = () => {
   const [items, setItems] = useState<Item[] | null>(null)
   const [deliveries, setDeliveries] = useState<Row[]>([])
+  const [rejected, setRejected] = useState<Rejected | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
   const [busy, setBusy] = useState(false)
 
@@ -27,7 +30,9 @@ const MeumPage = () => {
     ])
     if (!attention.ok || !recent.ok) return setNotice(`Could not load the Meum ledger (HTTP ${attention.status}/${recent.status})`)
     setItems((await attention.json()).invoices)
-    setDeliveries((await recent.json()).deliveries)
+    const recentBody = await recent.json()
+    setDeliveries(recentBody.deliveries)
+    setRejected(recentBody.rejected ?? null)
   }, [])
 
   useEffect(() => {
@@ -120,6 +125,56 @@ const MeumPage = () => {
             ))}
           </Table.Body>
         </Table>
+      </Container>
+      <Container className="p-0" data-testid="meum-rejected">
+        <div className="px-6 py-4">
+          <Heading level="h2">Rejected webhook deliveries (last hour)</Heading>
+          <Text size="small" className="text-ui-fg-subtle">
+            Counted per minute and reason, not stored one by one. Samples show sizes only, never a header value or the body.
+          </Text>
+        </div>
+        {rejected && rejected.minutes.length === 0 && (
+          <Text size="small" className="px-6 pb-4">
+            None.
+          </Text>
+        )}
+        {rejected && rejected.minutes.length > 0 && (
+          <Table>
+            <Table.Header>
+              <Table.Row>
+                <Table.HeaderCell>Minute</Table.HeaderCell>
+                <Table.HeaderCell>Reason</Table.HeaderCell>
+                <Table.HeaderCell>Provider</Table.HeaderCell>
+                <Table.HeaderCell>Count</Table.HeaderCell>
+              </Table.Row>
+            </Table.Header>
+            <Table.Body>
+              {rejected.minutes.map((m) => (
+                <Table.Row key={`${m.window_start}-${m.reason}-${m.provider_id ?? "-"}`}>
+                  <Table.Cell>{m.window_start}</Table.Cell>
+                  <Table.Cell>{m.reason}</Table.Cell>
+                  <Table.Cell>{m.provider_id ?? "—"}</Table.Cell>
+                  <Table.Cell>{m.count}</Table.Cell>
+                </Table.Row>
+              ))}
+            </Table.Body>
+          </Table>
+        )}
+        {rejected && rejected.samples.length > 0 && (
+          <div className="px-6 py-4">
+            <Text size="small" weight="plus">
+              Latest samples
+            </Text>
+            {rejected.samples.map((sample, i) => (
+              <Text key={i} size="xsmall" className="text-ui-fg-subtle">
+                {String(sample.at ?? "")} · {String(sample.reason ?? "")} · HTTP {String(sample.http_status ?? "")} · body {String(sample.body_bytes ?? 0)} bytes · headers{" "}
+                {Object.entries(sample.header_lengths ?? {})
+                  .map(([name, length]) => `${name}: ${length} chars`)
+                  .join(", ") || "none"}
+              </Text>
+            ))}
+          </div>
+        )}
       </Container>
     </div>
   )

@@ -18,7 +18,7 @@ import { meumRegistrations, type MeumRegistration } from "../../../lib/provider-
 import type { ReconcileOutcome } from "../../../lib/reconcile/reconcile-meum-session"
 import { settleWithin, STILL_RUNNING, webhookWorkQueue } from "../../../lib/reconcile/webhook-work-queue"
 import { cartIdOfInvoice } from "../../../lib/reconcile/adopt-orphaned-invoice"
-import { claimDelivery, finishDelivery, recordRejectedDelivery } from "../../../lib/ledger/deliveries"
+import { claimDelivery, finishDelivery } from "../../../lib/ledger/deliveries"
 import {
   fetchVerifiedInvoice,
   rejectionOf,
@@ -26,6 +26,7 @@ import {
   verifyForRegistrations,
   type VerifyAndFetchResult,
 } from "../../../providers/meum/webhook-action"
+import { rejectDelivery, webhookHeaderLengths } from "./rejected-delivery"
 import { sessionIdFinder } from "./session-of-invoice"
 import { reconcileMeumSessionWorkflow } from "../../../workflows/reconcile-meum-session"
 
@@ -42,7 +43,7 @@ async function verifyAgainst(
   candidates: MeumRegistration[]
 ): Promise<{ result: VerifyAndFetchResult; registration?: MeumRegistration }> {
   const verdicts = verifyForRegistrations(rawBody, headers, candidates.map((candidate) => candidate.options))
-  if (!verdicts) return { result: { ok: false, reason: "no raw body", status: 400 } }
+  if (!verdicts) return { result: { ok: false, reason: "no_raw_body", status: 400 } }
   let first: { result: VerifyAndFetchResult; registration: MeumRegistration } | undefined
   for (let i = 0; i < candidates.length; i++) {
     const verdict = verdicts[i]
@@ -75,9 +76,15 @@ export async function handleMeumWebhook(req: MedusaRequest, res: MedusaResponse,
     const providerId = registration?.providerId ?? namedProviderId
     if (!verified.ok) {
       if (verified.status !== 200) {
-        logger.warn(`Meum webhook rejected (${verified.status}): ${verified.reason}`)
-        // Best effort: a forged or broken request is answered whatever the database says.
-        await recordRejectedDelivery(req.scope, { verdict: verified.reason, httpStatus: verified.status, providerId }).catch(() => undefined)
+        // Counted per reason and minute, the warning rate-limited: never one row or line each.
+        const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody
+        await rejectDelivery(req.scope, {
+          reason: verified.reason,
+          httpStatus: verified.status,
+          providerId,
+          bodyBytes: Buffer.isBuffer(rawBody) ? rawBody.length : Number(req.headers["content-length"]) || 0,
+          headerLengths: webhookHeaderLengths(req.headers as Record<string, unknown>),
+        })
       } else {
         // Answered 200 so Meum stops retrying, but nothing was done: say why.
         logger.info(
