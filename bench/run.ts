@@ -3,11 +3,11 @@
  * same run (the machine is shared and noisy). Prints a table, writes bench/results/latest.json,
  * exits non-zero when a target is missed.
  *
- * 1, 2, 5 run against the sandbox in its own process (or no server at all); 3, 4 and 6 boot a
- * real Medusa 2.21 store (bench/lib/medusa-store.ts): 3, 4 and 6 on one process, then 4 again on
+ * 1, 2, 5 run against the sandbox in its own process (or no server at all); 3, 4, 6, 7 and 8 boot a
+ * real Medusa 2.21 store (bench/lib/medusa-store.ts): 3, 4, 6 and 8 (forged-webhook attack) on one process, then 4 again on
  * the cluster layout (2 servers + 1 worker on Redis). Sizes can be lowered for a quick look:
  * BENCH_CALLS, BENCH_VERIFY_ITERATIONS, BENCH_RSS_CALLS, BENCH_CHECKOUTS, BENCH_BURST,
- * BENCH_JOB_SESSIONS (comma-separated open-session counts, default "10000,100000"), BENCH_BUDGET_SHOPPERS
+ * BENCH_ATTACK_PROBES, BENCH_JOB_SESSIONS (comma-separated open-session counts, default "10000,100000"), BENCH_BUDGET_SHOPPERS
  * (benchmark 7, on its own store whose sandbox enforces Meum's 30 creates / 60 s)
  * (a run with lowered sizes is marked as such and is not a release gate).
  */
@@ -22,6 +22,7 @@ import { startBenchStore } from "./lib/medusa-store"
 import type { Row } from "./lib/report"
 import { startSandboxProcess } from "./lib/sandbox-process"
 import { benchVerify } from "./verify.bench"
+import { benchWebhookAttack } from "./webhook-attack.bench"
 import { benchWebhookBurst } from "./webhook-burst.bench"
 
 const KEY = "sk_live_bench_key_0000"
@@ -34,6 +35,7 @@ const sizes = {
   rssCalls: size("BENCH_RSS_CALLS", 10_000),
   checkouts: size("BENCH_CHECKOUTS", 100),
   burst: size("BENCH_BURST", 1000),
+  attackProbes: size("BENCH_ATTACK_PROBES", 400),
   budgetShoppers: size("BENCH_BUDGET_SHOPPERS", 10),
   jobSessions: (process.env.BENCH_JOB_SESSIONS ?? "10000,100000").split(",").map(Number).filter((n) => n > 1),
 }
@@ -76,6 +78,10 @@ async function main() {
     const burst = await benchWebhookBurst(store, sizes.burst)
     rows.push(...burst.rows)
     details.burst = burst.detail
+    progress("8. GET /store/regions during a forged-webhook attack (the helper server is stopped)")
+    const attack = await benchWebhookAttack(store, sizes.attackProbes)
+    rows.push(...attack.rows)
+    details.attack = attack.detail
     details.job = []
     for (const openSessions of sizes.jobSessions) {
       progress(`6. reconcile job with ${openSessions} open Meum sessions, 1 % paid, webhooks dropped`)
@@ -124,6 +130,7 @@ async function main() {
   console.log(`benchmark 4 detail (one process): ${JSON.stringify(details.burst)}`)
   console.log(`benchmark 4 detail (cluster): ${JSON.stringify(details.burst_cluster)}`)
   console.log(`benchmark 6 detail: ${JSON.stringify(details.job)}`)
+  console.log(`benchmark 8 detail: ${JSON.stringify(details.attack)}`)
   console.log(`\n(${seconds.toFixed(0)} s)`)
   fs.mkdirSync(path.join(__dirname, "results"), { recursive: true })
   fs.writeFileSync(
