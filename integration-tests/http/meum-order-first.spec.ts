@@ -129,6 +129,23 @@ medusaIntegrationTestRunner({
         logged.mockRestore()
       })
 
+      it("keeps an order when the ledger holds a paid-type invoice of one of its collection's sessions (underpaid), even with no captured payment", async () => {
+        const { session, orderId } = await placeOrder()
+        const second = await secondSession(session.payment_collection_id, (await sessionState(getContainer(), session.id)).amount)
+        await webhooksProcessed(getContainer(), utils.waitWorkflowExecutions, invoiceEvent("invoice.underpaid", second.data.invoice_id), () =>
+          env.sandbox().simulate(second.data.invoice_id, "underpaid")
+        )
+        await runMeumReconcile(getContainer())
+        expect(await ledgerRow(second.data.invoice_id)).toMatchObject({ state: "needs_attention", attention_reason: "underpaid" })
+        expect((await capturesForCollection(getContainer(), session.payment_collection_id)).captures).toBe(0)
+
+        await env.sandbox().simulate(session.data.invoice_id, "expired")
+        const late = await runMeumReconcile(getContainer(), { now: () => Date.now() + 901_000 })
+        expect(late.ordersCanceled).toBe(0)
+        expect(await orderStatus(orderId)).not.toBe("canceled")
+        expect(await ledgerRow(session.data.invoice_id)).toMatchObject({ state: "needs_attention", attention_reason: "order_paid_not_cancelled" })
+      })
+
       it("hands a cancellation that keeps failing to the merchant after the machine's attempts instead of retrying forever", async () => {
         const { session, orderId } = await placeOrder()
         // Medusa refuses to cancel a completed order ("use the return process").

@@ -15,18 +15,26 @@ export async function moneyArrivedFor(container: MedusaContainer, orderId: strin
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({
     entity: "order",
-    fields: ["id", "payment_collections.payments.id", "payment_collections.payments.captured_at", "payment_collections.payments.captures.id"],
+    fields: [
+      "id",
+      "payment_collections.payments.id",
+      "payment_collections.payments.captured_at",
+      "payment_collections.payments.captures.id",
+      "payment_collections.payment_sessions.id",
+    ],
     filters: { id: orderId },
   })
   type PaymentRow = { id: string; captured_at?: Date | string | null; captures?: Array<{ id: string } | null> | null }
-  const payments = ((data[0] as { payment_collections?: Array<{ payments?: PaymentRow[] | null } | null> } | undefined)?.payment_collections ?? []).flatMap(
-    (collection) => collection?.payments ?? []
-  )
+  const collections = (data[0] as { payment_collections?: Array<{ payments?: PaymentRow[] | null; payment_sessions?: Array<{ id: string } | null> | null } | null> } | undefined)
+    ?.payment_collections ?? []
+  const payments = collections.flatMap((collection) => collection?.payments ?? [])
   const captured = payments.find((payment) => payment?.captured_at || payment?.captures?.some(Boolean))
   if (captured) return `it holds captured payment ${captured.id}`
 
+  const sessionIds = collections.flatMap((collection) => collection?.payment_sessions ?? []).flatMap((session) => (session?.id ? [session.id] : []))
   const rows = (await ledgerOf(container).listMeumInvoices(
-    { $or: [{ order_id: orderId }, ...(cartId ? [{ cart_id: cartId }] : [])] } as any,
+    // An invoice is the cart's by its metadata (cart_id) or by a session of the order's collections.
+    { $or: [{ order_id: orderId }, ...(cartId ? [{ cart_id: cartId }] : []), ...(sessionIds.length ? [{ payment_session_id: sessionIds }] : [])] } as any,
     { select: ["invoice_id", "state", "attention_reason"] }
   )) as Array<{ invoice_id: string; state: string; attention_reason: string | null }>
   const paid = rows.find(
