@@ -17,6 +17,8 @@ describe("provider options", () => {
       webhookConcurrency: 4,
       webhookResponseBudgetMs: 5000,
       refunds: "refuse",
+      maxInvoicesPerCart: 5,
+      invoiceBudgetWindowMinutes: 10,
     })
   })
 
