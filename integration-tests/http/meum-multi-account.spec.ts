@@ -220,6 +220,14 @@ medusaIntegrationTestRunner({
         expect(forged.status).toBe(401)
         // Two registrations, two distinct secrets: two HMACs, not values × secrets × (registrations + 1).
         expect(hmacs.count()).toBe(2)
+
+        // A body over the limit (256 kB) is refused on its size.
+        const tooLarge = await api.post("/hooks/meum", "x".repeat(300_000), {
+          headers: { "content-type": "application/json", "x-stablecoin-timestamp": String(Math.floor(Date.now() / 1000)), "x-stablecoin-signature": "v1=00" },
+          transformRequest: [(data: string) => data],
+          validateStatus: () => true,
+        })
+        expect(tooLarge.status).toBe(413)
       } finally {
         hmacs.restore()
       }

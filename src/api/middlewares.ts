@@ -5,16 +5,17 @@ import { resolveCartReference } from "./middlewares/resolve-cart-reference"
 export default defineMiddlewares({
   routes: [
     {
-      // The plugin's webhook route verifies the signature over the exact bytes received.
+      // The plugin's webhook route reads the exact bytes itself (hooks/meum/raw-body.ts): nothing
+      // is parsed before the signature is checked.
       method: ["POST"],
       matcher: "/hooks/meum",
-      bodyParser: { preserveRawBody: true, sizeLimit: "256kb" },
+      bodyParser: false,
     },
     {
       // The per-registration webhook URL (/hooks/meum/meum_second): the same raw body.
       method: ["POST"],
       matcher: "/hooks/meum/:registration",
-      bodyParser: { preserveRawBody: true, sizeLimit: "256kb" },
+      bodyParser: false,
     },
     {
       method: ["POST"],

@@ -176,6 +176,15 @@ function signatureValues(header: string): SignatureValue[] | undefined {
     .filter((value): value is SignatureValue => value !== undefined)
 }
 
+/**
+ * Whether the signature header carries more values than MAX_SIGNATURE_VALUES: lets a route refuse
+ * the request from its headers alone, before it even reads the body.
+ */
+export function signatureValueCapExceeded(headers: Record<string, unknown>): boolean {
+  const header = new HeaderReader(headers ?? {}).read("signature")
+  return header !== undefined && signatureValues(header) === undefined
+}
+
 export type WebhookSignatureCheck =
   | { ok: true; timestamp: number | null; scheme: "v1" | "legacy" }
   | { ok: false; reason: WebhookRejectionReason; detail: string }

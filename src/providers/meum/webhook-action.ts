@@ -48,7 +48,7 @@ export interface VerifiedInvoiceEvent {
 
 export type VerifyAndFetchResult =
   | { ok: true; event: VerifiedInvoiceEvent }
-  | { ok: false; reason: string; status: 400 | 401 | 200; eventId?: string; eventType?: string; invoiceId?: string }
+  | { ok: false; reason: string; status: 400 | 401 | 413 | 200; eventId?: string; eventType?: string; invoiceId?: string }
 
 /** A registration's webhook check: its secrets, tolerance, legacy switch and integration id. */
 const checkOptionsOf = (options: MeumProviderOptions): WebhookCheckOptions => ({

@@ -26,6 +26,8 @@ import {
   verifyForRegistrations,
   type VerifyAndFetchResult,
 } from "../../../providers/meum/webhook-action"
+import { signatureValueCapExceeded } from "../../../lib/meum/webhook-signature"
+import { readRawBody } from "./raw-body"
 import { rejectDelivery, webhookHeaderLengths } from "./rejected-delivery"
 import { sessionIdFinder } from "./session-of-invoice"
 import { reconcileMeumSessionWorkflow } from "../../../workflows/reconcile-meum-session"
@@ -58,6 +60,9 @@ async function verifyAgainst(
   return { result: rejected.ok ? { ok: false, reason: "unverified", status: 401 } : rejectionOf(rejected) }
 }
 
+const TOO_MANY_SIGNATURES: VerifyAndFetchResult = { ok: false, reason: "too_many_signatures", status: 400 }
+const BODY_TOO_LARGE: VerifyAndFetchResult = { ok: false, reason: "body_too_large", status: 413 }
+
 export async function handleMeumWebhook(req: MedusaRequest, res: MedusaResponse, candidates: MeumRegistration[]): Promise<void> {
   const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
   if (candidates.length === 0) {
@@ -67,22 +72,22 @@ export async function handleMeumWebhook(req: MedusaRequest, res: MedusaResponse,
   // The registration a rejected delivery was meant for, when the URL named it.
   const namedProviderId = candidates.length === 1 ? candidates[0].providerId : undefined
   try {
-    const { result: verified, registration } = await verifyAgainst(
-      req.scope,
-      (req as unknown as { rawBody?: Buffer }).rawBody,
-      req.headers as Record<string, unknown>,
-      candidates
-    )
+    const headers = req.headers as Record<string, unknown>
+    // Refused on its headers alone (too many signature values), or on its size, before any HMAC.
+    const tooManySignatures = signatureValueCapExceeded(headers)
+    const rawBody = tooManySignatures ? undefined : await readRawBody(req)
+    const { result: verified, registration } = rawBody
+      ? await verifyAgainst(req.scope, rawBody, headers, candidates)
+      : { result: tooManySignatures ? TOO_MANY_SIGNATURES : BODY_TOO_LARGE, registration: undefined }
     const providerId = registration?.providerId ?? namedProviderId
     if (!verified.ok) {
       if (verified.status !== 200) {
         // Counted per reason and minute, the warning rate-limited: never one row or line each.
-        const rawBody = (req as unknown as { rawBody?: Buffer }).rawBody
         await rejectDelivery(req.scope, {
           reason: verified.reason,
           httpStatus: verified.status,
           providerId,
-          bodyBytes: Buffer.isBuffer(rawBody) ? rawBody.length : Number(req.headers["content-length"]) || 0,
+          bodyBytes: rawBody?.length ?? (Number(req.headers["content-length"]) || 0),
           headerLengths: webhookHeaderLengths(req.headers as Record<string, unknown>),
         })
       } else {

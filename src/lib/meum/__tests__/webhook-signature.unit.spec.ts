@@ -6,6 +6,7 @@ jest.mock("node:crypto", () => {
 import { createHmac } from "node:crypto"
 import {
   MAX_SIGNATURE_VALUES,
+  signatureValueCapExceeded,
   signWebhook,
   verifyWebhook,
   verifyWebhookForEach,
@@ -258,6 +259,13 @@ describe("the work an unsigned request costs (issue 18)", () => {
     ;(createHmac as unknown as jest.Mock).mockClear()
     expect(verify({ headers: headersWith([...values, "v1="].join(",")) })).toMatchObject({ ok: false, reason: "too_many_signatures" })
     expect(hmacCount()).toBe(0)
+  })
+
+  it("tells from the headers alone whether the signature header is over the cap", () => {
+    expect(signatureValueCapExceeded({ "x-stablecoin-signature": attack })).toBe(true)
+    expect(signatureValueCapExceeded({ "X-Meum-Signature": Array.from({ length: MAX_SIGNATURE_VALUES + 1 }, () => "v1=00").join(",") })).toBe(true)
+    expect(signatureValueCapExceeded({ "x-stablecoin-signature": Array.from({ length: MAX_SIGNATURE_VALUES }, () => "v1=00").join(",") })).toBe(false)
+    expect(signatureValueCapExceeded({})).toBe(false)
   })
 
   it("verifies several registrations with one digest per distinct secret, keeping each one's own rules", () => {
