@@ -425,6 +425,13 @@ describe("getWebhookActionAndData", () => {
     expect(warning).not.toContain(body)
   })
 
+  it("applies the signature-value cap on Medusa's core route too: 3,900 values are refused as too_many_signatures", async () => {
+    const { p, body, headers } = await paidDelivery()
+    const flooded = { ...headers, "x-stablecoin-signature": [headers["x-stablecoin-signature"], ...Array.from({ length: 3899 }, () => "v1=")].join(",") }
+    expect(await p.getWebhookActionAndData({ data: {}, rawData: Buffer.from(body), headers: flooded })).toEqual({ action: "not_supported" })
+    expect(logs.find((line) => line.startsWith("warn"))).toContain("too_many_signatures")
+  })
+
   it("answers not_supported for a wrong secret and for a replay older than 300 s", async () => {
     const wrong = await paidDelivery("whsec_attacker")
     expect((await wrong.p.getWebhookActionAndData({ data: {}, rawData: Buffer.from(wrong.body), headers: wrong.headers })).action).toBe("not_supported")
