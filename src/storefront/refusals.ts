@@ -13,7 +13,7 @@ const PAID_SESSION = new Set(["captured", "authorized"])
 const HELD_SESSION = new Set(["requires_more"])
 
 /** Why this cart must not be paid again, as far as the storefront can see; undefined when it may. */
-export function refusalOf(cart: { completed_at?: unknown; payment_collection?: unknown }, providerId: string): MeumCheckoutError | undefined {
+export function refusalOf(cart: { completed_at?: unknown; payment_collection?: unknown; [key: string]: unknown }, providerId: string): MeumCheckoutError | undefined {
   if (cart.completed_at) return new MeumCheckoutError("cart_completed", "This cart is already completed: its order was placed")
   const session = findMeumSession(cart.payment_collection, providerId)
   if (!session) return undefined
