@@ -8,6 +8,10 @@
  * Header names: `X-Stablecoin-*` is authoritative (four doc pages); one page says `X-Meum-*`, so
  * that spelling is accepted as a fallback. Verification never throws for bad input: it returns a
  * typed reason whose `detail` never contains a secret, a signature or the body.
+ *
+ * Work before trust is bounded (issue 18.1): at most MAX_SIGNATURE_VALUES values per header (more →
+ * `too_many_signatures` before any HMAC), one digest per distinct secret per request, compared with
+ * every value; `verifyWebhookForEach` checks several registrations with those same digests.
  */
 import { createHmac, timingSafeEqual } from "node:crypto"
 import { webhookEventSchema, type WebhookEvent } from "./schemas"
