@@ -59,14 +59,11 @@ async function invoiceOf(container: MedusaContainer, session: CollectionSession)
 
 function isReusable(invoice: Invoice, session: CollectionSession, facts: CollectionFacts, request: { providerId: string; returnUrl?: unknown; now?: number }): boolean {
   if (session.provider_id !== request.providerId) return false
-  if (Number(session.amount) !== Number(facts.amount) || String(session.currency_code).toLowerCase() !== facts.currency_code.toLowerCase()) return false
-  let amount: string
+  if (String(session.currency_code).toLowerCase() !== facts.currency_code.toLowerCase()) return false
+  // Compared as Meum decimal strings (the money library), never as floats.
   const currency = facts.currency_code.toUpperCase()
-  try {
-    amount = toMeumAmount(facts.amount, currency)
-  } catch {
-    return false
-  }
+  const amount = meumAmountOrUndefined(facts.amount, currency)
+  if (amount === undefined || meumAmountOrUndefined(session.amount, currency) !== amount) return false
   if (!isUsableForSession(invoice, { amount, currency, sessionId: session.id }) || !invoice.checkout_url) return false
   if (typeof request.returnUrl === "string" && request.returnUrl !== (invoice.return_url ?? undefined)) return false
   if (invoice.expires_at) {
@@ -74,4 +71,12 @@ function isReusable(invoice: Invoice, session: CollectionSession, facts: Collect
     if (Number.isFinite(expiresAt) && expiresAt - (request.now ?? Date.now()) < MIN_REUSE_VALIDITY_MS) return false
   }
   return true
+}
+
+function meumAmountOrUndefined(amount: unknown, currency: string): string | undefined {
+  try {
+    return toMeumAmount(amount, currency)
+  } catch {
+    return undefined
+  }
 }
