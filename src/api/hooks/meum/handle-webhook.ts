@@ -62,6 +62,7 @@ async function verifyAgainst(
 
 const TOO_MANY_SIGNATURES: VerifyAndFetchResult = { ok: false, reason: "too_many_signatures", status: 400 }
 const BODY_TOO_LARGE: VerifyAndFetchResult = { ok: false, reason: "body_too_large", status: 413 }
+const BODY_ABORTED: VerifyAndFetchResult = { ok: false, reason: "body_aborted", status: 400 }
 
 export async function handleMeumWebhook(req: MedusaRequest, res: MedusaResponse, candidates: MeumRegistration[]): Promise<void> {
   const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
@@ -73,12 +74,13 @@ export async function handleMeumWebhook(req: MedusaRequest, res: MedusaResponse,
   const namedProviderId = candidates.length === 1 ? candidates[0].providerId : undefined
   try {
     const headers = req.headers as Record<string, unknown>
-    // Refused on its headers alone (too many signature values), or on its size, before any HMAC.
-    const tooManySignatures = signatureValueCapExceeded(headers)
-    const rawBody = tooManySignatures ? undefined : await readRawBody(req)
+    // Refused on its headers alone (too many signature values), or on its size, before any HMAC;
+    // a body that never arrived whole (client gone) is refused like any unsigned request.
+    const read = signatureValueCapExceeded(headers) ? undefined : await readRawBody(req)
+    const rawBody = read?.ok ? read.body : undefined
     const { result: verified, registration } = rawBody
       ? await verifyAgainst(req.scope, rawBody, headers, candidates)
-      : { result: tooManySignatures ? TOO_MANY_SIGNATURES : BODY_TOO_LARGE, registration: undefined }
+      : { result: !read ? TOO_MANY_SIGNATURES : !read.ok && read.reason === "aborted" ? BODY_ABORTED : BODY_TOO_LARGE, registration: undefined }
     const providerId = registration?.providerId ?? namedProviderId
     if (!verified.ok) {
       if (verified.status !== 200) {
@@ -100,6 +102,8 @@ export async function handleMeumWebhook(req: MedusaRequest, res: MedusaResponse,
           await finishDelivery(req.scope, delivery.id, "ignored", 200)
         }
       }
+      // The rest of an oversized (chunked) body is not read: Node closes the connection after the answer.
+      if (verified.status === 413) res.setHeader("Connection", "close")
       res.status(verified.status).json(verified.status === 200 ? { received: true, ignored: verified.reason } : { received: false, error: verified.reason })
       return
     }
