@@ -10,6 +10,7 @@ import { storeFlow } from "../helpers/store-flow"
 import { ordersForCart, sessionState } from "../helpers/medusa-state"
 import { useMeumSandbox, webhooksProcessed, invoiceEvent } from "../helpers/meum-sandbox-env"
 import { SHOPPER_MESSAGES } from "../../src/providers/meum/medusa-errors"
+import { payWithWebhooksLost } from "../helpers/meum-hooks-flow"
 
 jest.setTimeout(180 * 1000)
 
@@ -90,6 +91,37 @@ medusaIntegrationTestRunner({
       expect(later.status).toBe(400)
       expect(later.data.message).toBe(SHOPPER_MESSAGES.underReview)
       expect(meumCalls(since).creates).toBe(0)
+    })
+
+    it("refuses a new invoice when Meum reports the cart's invoice paid without its metadata and every webhook was lost", async () => {
+      const { cartId, session } = await cartWithSession()
+      await payWithWebhooksLost(env.sandbox(), session.data.invoice_id)
+      env.sandbox().setFaults({ strip_metadata: true })
+      try {
+        const since = Date.now()
+        const again = await postSession(session.payment_collection_id)
+        expect(again.status).toBe(400)
+        expect(again.data.code).toBe("meum_already_paid")
+        expect(meumCalls(since)).toEqual({ creates: 0, cancels: 0 })
+      } finally {
+        env.sandbox().resetFaults()
+      }
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(0)
+    })
+
+    it("fails closed while Meum cannot show the cart's current invoice: the shopper is asked to retry, nothing is created or cancelled", async () => {
+      const { session } = await cartWithSession()
+      env.sandbox().setFaults({ api_error_rate: 1 })
+      try {
+        const since = Date.now()
+        const again = await postSession(session.payment_collection_id)
+        expect(again.status).toBe(400)
+        expect(again.data.message).toBe(SHOPPER_MESSAGES.outage)
+        expect(meumCalls(since)).toEqual({ creates: 0, cancels: 0 })
+      } finally {
+        env.sandbox().resetFaults()
+      }
+      expect((await sessionState(getContainer(), session.id))?.status).toBe("pending")
     })
 
     it("answers a repeated session POST with an unchanged amount from the open invoice: same session, same shape, nothing created or cancelled", async () => {

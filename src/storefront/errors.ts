@@ -9,6 +9,8 @@ export type MeumCheckoutErrorCode =
   | "already_paid"
   /** The payment is held for the merchant (e.g. underpaid): show SESSION_REFUSED_MESSAGES.under_review, never pay again. */
   | "under_review"
+  /** Order-first: the cart's order was cancelled: show SESSION_REFUSED_MESSAGES.order_canceled, start a new cart. */
+  | "order_canceled"
   /** This cart asked for too many invoices lately (the store's 429): try again in a few minutes. */
   | "too_many_attempts"
   /** Meum gave no checkout_url: the invoice cannot be paid (closed, or Meum refused it). */

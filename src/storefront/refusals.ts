@@ -11,13 +11,17 @@ import { findMeumSession } from "./session"
 /** Session statuses / invoice statuses of money that already arrived. */
 const PAID_SESSION = new Set(["captured", "authorized"])
 const HELD_SESSION = new Set(["requires_more"])
+const LIVE_SESSION = new Set(["pending", "pending_authorization"])
 
 /** Why this cart must not be paid again, as far as the storefront can see; undefined when it may. */
 export function refusalOf(cart: { completed_at?: unknown; payment_collection?: unknown; [key: string]: unknown }, providerId: string): MeumCheckoutError | undefined {
   if (cart.completed_at) return new MeumCheckoutError("cart_completed", "This cart is already completed: its order was placed")
   const session = findMeumSession(cart.payment_collection, providerId)
   if (!session) return undefined
-  const invoiceStatus = String(session.data?.status ?? "")
+  // The invoice status in `data` is a snapshot: it only speaks for a session still waiting for payment
+  // (a rejected underpayment leaves data.status "underpaid" on a canceled session, and the cart is payable).
+  const live = LIVE_SESSION.has(String(session.status))
+  const invoiceStatus = live ? String(session.data?.status ?? "") : ""
   if (PAID_SESSION.has(String(session.status)) || invoiceStatus === "paid") return refused("already_paid")
   if (HELD_SESSION.has(String(session.status)) || invoiceStatus === "underpaid") return refused("under_review")
   return undefined
@@ -30,5 +34,6 @@ export function refusalOfStoreError(status: number | undefined, message: unknown
   if (status === 429 && message === SESSION_REFUSED_MESSAGES.too_many_attempts) return refused("too_many_attempts", status)
   if (status === 400 && message === SESSION_REFUSED_MESSAGES.already_paid) return refused("already_paid", status)
   if (status === 400 && message === SESSION_REFUSED_MESSAGES.under_review) return refused("under_review", status)
+  if (status === 400 && message === SESSION_REFUSED_MESSAGES.order_canceled) return refused("order_canceled", status)
   return undefined
 }

@@ -23,6 +23,9 @@ const DEFAULT_COLLECTION_FIELDS = ["id", "currency_code", "amount", "*payment_se
 
 type Body = { provider_id?: unknown; data?: unknown }
 
+/** Each refusal's shopper message and code (medusa-errors.ts). */
+const REFUSAL_KEYS = { paid: "alreadyPaid", under_review: "underReview", order_canceled: "orderCanceled" } as const
+
 export async function guardMeumPaymentSession(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {
   try {
     const body = (req.body ?? {}) as Body
@@ -34,9 +37,9 @@ export async function guardMeumPaymentSession(req: MedusaRequest, res: MedusaRes
     if (!facts) return next()
     const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
 
-    const refuse = (verdict: { kind: "paid" | "under_review"; why: string }) => {
+    const refuse = (verdict: { kind: keyof typeof REFUSAL_KEYS; why: string }) => {
       logger.info(`Meum: no new invoice for payment collection ${facts.id}: ${verdict.why}`)
-      const key = verdict.kind === "paid" ? "alreadyPaid" : "underReview"
+      const key = REFUSAL_KEYS[verdict.kind]
       return new MedusaError(MedusaError.Types.NOT_ALLOWED, SHOPPER_MESSAGES[key], SESSION_REFUSAL_CODES[key])
     }
     const verdict = sessionGuardVerdict(facts)

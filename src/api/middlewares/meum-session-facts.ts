@@ -26,7 +26,7 @@ export interface CollectionFacts extends SessionGuardFacts {
   sessions: CollectionSession[]
 }
 
-/** Ledger states that block a new invoice (the rest never do): read only these rows. */
+/** Ledger states that block a new invoice; a `resolved` one (the merchant settled it) frees its held session. */
 const BLOCKING_LEDGER_STATES = ["paid", "completed", "needs_attention"]
 
 export async function loadCollectionFacts(container: MedusaContainer, collectionId: string): Promise<CollectionFacts | undefined> {
@@ -40,6 +40,7 @@ export async function loadCollectionFacts(container: MedusaContainer, collection
       "cart.id",
       "cart.completed_at",
       "cart.order.id",
+      "cart.order.status",
       "payment_sessions.id",
       "payment_sessions.provider_id",
       "payment_sessions.status",
@@ -53,7 +54,7 @@ export async function loadCollectionFacts(container: MedusaContainer, collection
   })
   const collection = data[0] as any
   if (!collection) return undefined
-  const cart = collection.cart?.id ? { id: String(collection.cart.id), completed_at: collection.cart.completed_at ?? null, order_id: collection.cart.order?.id ?? null } : null
+  const cart = collection.cart?.id ? { id: String(collection.cart.id), completed_at: collection.cart.completed_at ?? null, order_id: collection.cart.order?.id ?? null, order_status: collection.cart.order?.status ?? null } : null
   const sessions: CollectionSession[] = (collection.payment_sessions ?? []).filter(Boolean).map((s: any) => ({
     id: String(s.id),
     provider_id: String(s.provider_id),
@@ -63,17 +64,27 @@ export async function loadCollectionFacts(container: MedusaContainer, collection
     data: s.data ?? null,
     captured: Boolean(s.payment?.captured_at),
   }))
-  // Invoices of this cart, or of this collection when it has no cart (the ledger writes both).
-  const rows = (await ledgerOf(container).listMeumInvoices(
-    { ...(cart ? { cart_id: cart.id } : { payment_collection_id: collectionId }), state: BLOCKING_LEDGER_STATES } as any,
+  // Invoices of this cart, of this collection, or held by one of its sessions: the ledger row of an
+  // invoice whose metadata Meum dropped may carry only one of them.
+  const sessionIds = sessions.map((session) => session.id)
+  const ledger = ledgerOf(container)
+  const blocking = (await ledger.listMeumInvoices(
+    {
+      $or: [...(cart ? [{ cart_id: cart.id }] : []), { payment_collection_id: collectionId }, ...(sessionIds.length ? [{ payment_session_id: sessionIds }] : [])],
+      state: BLOCKING_LEDGER_STATES,
+    } as any,
     { select: ["state"], take: 20 }
   )) as Array<{ state: string }>
+  const settled = sessionIds.length
+    ? ((await ledger.listMeumInvoices({ payment_session_id: sessionIds, state: ["resolved"] } as any, { select: ["payment_session_id"], take: 20 })) as Array<{ payment_session_id: string | null }>)
+    : []
   return {
     id: String(collection.id),
     amount: collection.amount,
     currency_code: String(collection.currency_code ?? ""),
     cart,
     sessions,
-    ledgerStates: rows.map((row) => row.state),
+    ledgerStates: blocking.map((row) => row.state),
+    settledSessionIds: settled.flatMap((row) => (row.payment_session_id ? [row.payment_session_id] : [])),
   }
 }

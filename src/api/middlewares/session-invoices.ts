@@ -6,9 +6,14 @@
  * - open, same amount, ours, not about to expire → reused: Medusa's route would delete the session
  *   (cancelling its invoice) and create another, spending Meum's shared 30 creates/min (issue 18, 3a).
  * A session's `data` only says which invoice to look at; the invoice's metadata must name that
- * session, or it is ignored.
+ * session (or, when Meum dropped the metadata, its external_order_id must be this cart's — then it
+ * can only refuse), else it is ignored. An invoice Meum cannot show now refuses (fails closed).
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { MeumApiError } from "../../lib/meum/errors"
+import { orderReferenceOf } from "../../lib/meum/external-order-id"
+import { toMedusaError } from "../../providers/meum/medusa-errors"
 import { isPaidAsAsked, askedFromMetadata, isUsableForSession, metadataSessionId } from "../../lib/meum/invoice-checks"
 import { toMeumAmount } from "../../lib/meum/money"
 import type { Invoice } from "../../lib/meum/schemas"
@@ -32,29 +37,47 @@ export async function inspectSessionInvoices(
 ): Promise<SessionInvoiceFinding> {
   let reusable: string | undefined
   for (const session of facts.sessions) {
-    const invoice = await invoiceOf(container, session)
-    if (!invoice) continue
+    const found = await invoiceOf(container, session, facts.cart?.id ?? facts.id)
+    if (!found) continue
+    const { invoice } = found
     if (invoice.status === "paid") {
       return isPaidAsAsked(invoice, askedFromMetadata(invoice))
         ? { kind: "paid", why: `invoice ${invoice.id} of session ${session.id} is paid` }
         : { kind: "under_review", why: `invoice ${invoice.id} of session ${session.id} is paid, not as asked` }
     }
     if (invoice.status === "underpaid") return { kind: "under_review", why: `invoice ${invoice.id} of session ${session.id} is underpaid` }
-    if (isReusable(invoice, session, facts, request)) reusable = session.id
+    if (found.named && isReusable(invoice, session, facts, request)) reusable = session.id
   }
   // Only when ours is the collection's one session: Medusa's route would also delete the others.
   return reusable && facts.sessions.length === 1 ? { kind: "reuse", sessionId: reusable } : { kind: "none" }
 }
 
-/** The invoice of a live Meum session, as Meum has it, when its metadata names that session. */
-async function invoiceOf(container: MedusaContainer, session: CollectionSession): Promise<Invoice | undefined> {
+/**
+ * The invoice of a live Meum session, as Meum has it: `named` when its metadata names that session;
+ * `unnamed` when Meum returned it without metadata but it is the invoice the session holds and its
+ * external_order_id is this cart's (good enough to refuse a second invoice, never to reuse one).
+ */
+async function invoiceOf(
+  container: MedusaContainer,
+  session: CollectionSession,
+  orderReference: string
+): Promise<{ invoice: Invoice; named: boolean } | undefined> {
   if (!isMeumProviderId(session.provider_id) || !LIVE_SESSION.has(String(session.status))) return undefined
   const invoiceId = session.data?.invoice_id
   const registration = meumRegistrationFor(container, session.provider_id)
   if (!registration || typeof invoiceId !== "string" || invoiceId === "") return undefined
-  // Unreadable now: no finding (the create path that follows reports Meum's state to the shopper).
-  const invoice = await registration.client.getInvoice(invoiceId).catch(() => undefined)
-  return invoice && metadataSessionId(invoice) === session.id ? invoice : undefined
+  let invoice: Invoice
+  try {
+    invoice = await registration.client.getInvoice(invoiceId)
+  } catch (error) {
+    if (error instanceof MeumApiError && error.isNotFound) return undefined
+    // Fail closed: an invoice we cannot read may be paid, and Medusa's route would replace it.
+    throw toMedusaError(error, "checking the cart's current Meum invoice", container.resolve(ContainerRegistrationKeys.LOGGER))
+  }
+  const owner = metadataSessionId(invoice)
+  if (owner === session.id) return { invoice, named: true }
+  if (owner === undefined && invoice.id === invoiceId && orderReferenceOf(invoice.external_order_id ?? "") === orderReference) return { invoice, named: false }
+  return undefined
 }
 
 function isReusable(invoice: Invoice, session: CollectionSession, facts: CollectionFacts, request: { providerId: string; returnUrl?: unknown; now?: number }): boolean {

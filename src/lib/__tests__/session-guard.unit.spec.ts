@@ -25,6 +25,18 @@ describe("sessionGuardVerdict (no new invoice for a paid or held cart)", () => {
     expect(sessionGuardVerdict(facts as any).kind).toBe("under_review")
   })
 
+  it("frees a requires_more session once the merchant marked its invoice resolved", () => {
+    const held = { ...open, sessions: [{ ...open.sessions[0], status: "requires_more" }] }
+    expect(sessionGuardVerdict({ ...held, settledSessionIds: ["ps_1"] })).toEqual({ kind: "allow" })
+    expect(sessionGuardVerdict({ ...held, settledSessionIds: ["ps_other"] }).kind).toBe("under_review")
+  })
+
+  it("tells the shopper of a cancelled order-first order to start a new cart, not that it is paid", () => {
+    const canceled = { ...open, cart: { ...open.cart, completed_at: new Date(), order_id: "order_1", order_status: "canceled" } }
+    expect(sessionGuardVerdict(canceled).kind).toBe("order_canceled")
+    expect(sessionGuardVerdict({ ...canceled, cart: { ...canceled.cart, order_status: "pending" } }).kind).toBe("paid")
+  })
+
   it("says paid before under review when both hold", () => {
     expect(sessionGuardVerdict({ ...open, ledgerStates: ["needs_attention", "paid"] }).kind).toBe("paid")
   })

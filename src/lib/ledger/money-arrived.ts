@@ -11,7 +11,13 @@ import { MONEY_ARRIVED_REASONS } from "../../modules/meum-ledger/state-machine"
 import { ledgerOf } from "./ledger"
 
 /** Why the order must not be cancelled, or undefined when no money of it is known. */
-export async function moneyArrivedFor(container: MedusaContainer, orderId: string, cartId: string | undefined): Promise<string | undefined> {
+export async function moneyArrivedFor(
+  container: MedusaContainer,
+  orderId: string,
+  cartId: string | undefined,
+  /** An invoice not to count (the underpaid one a merchant is refusing). */
+  exceptInvoiceId?: string
+): Promise<string | undefined> {
   const query = container.resolve(ContainerRegistrationKeys.QUERY)
   const { data } = await query.graph({
     entity: "order",
@@ -38,7 +44,9 @@ export async function moneyArrivedFor(container: MedusaContainer, orderId: strin
     { select: ["invoice_id", "state", "attention_reason"] }
   )) as Array<{ invoice_id: string; state: string; attention_reason: string | null }>
   const paid = rows.find(
-    (row) => row.state === "paid" || row.state === "completed" || (row.state === "needs_attention" && MONEY_ARRIVED_REASONS.includes(row.attention_reason as never))
+    (row) =>
+      row.invoice_id !== exceptInvoiceId &&
+      (row.state === "paid" || row.state === "completed" || (row.state === "needs_attention" && MONEY_ARRIVED_REASONS.includes(row.attention_reason as never)))
   )
   return paid ? `Meum invoice ${paid.invoice_id} of its cart is ${paid.state === "needs_attention" ? `paid (${paid.attention_reason})` : paid.state}` : undefined
 }

@@ -19,6 +19,7 @@ import { cartAndOrder } from "./cart-and-order"
 import { isSealedAcceptance, sealAcceptedUnderpayment } from "../underpaid-decision-seal"
 import { factsOfInvoice, findLedgerInvoice, ledgerOf, recordObservation } from "../ledger/ledger"
 import { withCollectionLock } from "../ledger/reconcile-and-record"
+import { moneyArrivedFor } from "../ledger/money-arrived"
 
 export type UnderpaidDecision = "accept" | "reject"
 
@@ -117,19 +118,22 @@ async function decideLocked(
     const data = { ...session.data, paid_amount: paid, meum_shortfall: shortfall, meum_underpaid_decision: DECIDED.reject }
     await payment.updatePaymentSession({ id: session.id, data, amount: session.amount, currency_code: session.currency_code, status: "canceled" })
   }
-  const orderId = (await cartAndOrder(container, session.payment_collection_id)).orderId
-  if (orderId) {
+  const { cartId, orderId } = await cartAndOrder(container, session.payment_collection_id)
+  // Another payment of the order may have arrived (invariant 13): then the order is kept.
+  const keptBecause = orderId ? await moneyArrivedFor(container, orderId, cartId, invoice.id) : undefined
+  if (orderId && !keptBecause) {
     const query = container.resolve("query") as any
     const { data: orders } = await query.graph({ entity: "order", fields: ["id", "status"], filters: { id: orderId } })
     if (orders[0]?.status !== "canceled") await cancelOrderWorkflow(container).run({ input: { order_id: orderId } })
   }
   await recordDecision(container, facts, "rejected", decidedBy, { kind: "merchant_resolved" }, orderId)
+  const refund = `Meum has no refund API: refund the shopper's ${paid} ${stored.currency} outside Medusa.`
   return {
     decision,
     paid_amount: paid,
     shortfall,
     order_id: orderId,
-    message: `Rejected. Meum has no refund API: refund the shopper's ${paid} ${stored.currency} outside Medusa.`,
+    message: keptBecause ? `Rejected. Order ${orderId} was NOT cancelled: ${keptBecause}. ${refund}` : `Rejected. ${refund}`,
   }
 }
 

@@ -29,6 +29,8 @@ export const SHOPPER_MESSAGES = {
   underReview: "Your payment is being reviewed by the store. The store will contact you; please do not pay again.",
   /** This cart spent its invoice budget (maxInvoicesPerCart per invoiceBudgetWindowMinutes). */
   cartBudget: "Too many payment attempts for this cart. Please wait a few minutes.",
+  /** Order-first: the cart's order was cancelled (unpaid or refused): this cart cannot be paid again. */
+  orderCanceled: "This order was cancelled. Please start again with a new cart.",
 } as const
 
 /** Machine-readable codes of the session refusals above (the store API's `code` field). */
@@ -36,6 +38,7 @@ export const SESSION_REFUSAL_CODES = {
   alreadyPaid: "meum_already_paid",
   underReview: "meum_under_review",
   cartBudget: "meum_cart_budget",
+  orderCanceled: "meum_order_canceled",
 } as const
 
 /** A failure the shopper can do something about: retry, or pay another way. */

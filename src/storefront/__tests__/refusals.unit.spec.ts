@@ -26,6 +26,12 @@ describe("storefront helpers before they initiate", () => {
     expect(initiatePaymentSession).not.toHaveBeenCalled()
   })
 
+  it("a rejected underpayment (session canceled, its data still says underpaid) does not block: the cart is payable again", async () => {
+    const { sdk, initiatePaymentSession } = mockSdk({ carts: [openCart([meumSession({ status: "canceled", data: { status: "underpaid", checkout_url: null } })])] })
+    await meumRedirectUrl(sdk, "cart_1").catch(() => undefined)
+    expect(initiatePaymentSession).toHaveBeenCalledTimes(1)
+  })
+
   it("startMeumCheckout: a completed cart or a held session is never initiated", async () => {
     const completed = mockSdk()
     expect(await codeOf(startMeumCheckout(completed.sdk, openCart([], { completed_at: "2026-12-01T00:00:00Z" })))).toBe("cart_completed")
@@ -41,6 +47,7 @@ describe("storefront helpers map the store's refusals", () => {
     [400, SHOPPER_MESSAGES.alreadyPaid, "already_paid"],
     [400, SHOPPER_MESSAGES.underReview, "under_review"],
     [429, SHOPPER_MESSAGES.cartBudget, "too_many_attempts"],
+    [400, SHOPPER_MESSAGES.orderCanceled, "order_canceled"],
   ] as const)("HTTP %s %s → %s with the server's message (both helpers)", async (status, message, code) => {
     const redirect = mockSdk({ carts: [openCart()], initiated: [fetchError(status, message)] })
     const error = await meumRedirectUrl(redirect.sdk, "cart_1").then(() => undefined, (e) => e)
@@ -59,6 +66,7 @@ describe("storefront helpers map the store's refusals", () => {
       already_paid: SHOPPER_MESSAGES.alreadyPaid,
       under_review: SHOPPER_MESSAGES.underReview,
       too_many_attempts: SHOPPER_MESSAGES.cartBudget,
+      order_canceled: SHOPPER_MESSAGES.orderCanceled,
     })
   })
 })
