@@ -38,7 +38,7 @@ export function PayWithCrypto({ countryCode, label = "Pay with crypto", needsEma
       }
       setError(result.error)
       // Paid or held for the merchant: the page re-renders without the button (the message stays).
-      if (result.code === "cart_completed" || result.code === "already_paid" || result.code === "under_review") router.refresh()
+      if (result.code === "cart_completed" || result.code === "already_paid" || result.code === "under_review" || result.code === "order_canceled") router.refresh()
     } catch {
       setError("Something went wrong. Please try again.")
     }
