@@ -216,6 +216,25 @@ function anyValueMatches(digests: readonly Buffer[], values: readonly SignatureV
 }
 
 /**
+ * One request's body digests, each (prefix, secret) computed once. @internal exported for its unit test
+ * only (not part of the ./meum API, although the index re-exports the module).
+ */
+export function requestDigests(rawBody: Buffer | string): (secret: string, prefix?: string) => Buffer {
+  const digests = new Map<string, Buffer>()
+  return (secret, prefix) => {
+    // Keyed by prefix AND secret: one secret's v1 digest (timestamp prefix) is not its legacy one.
+    // "\0" cannot occur in a timestamp prefix, so no two (prefix, secret) pairs share a key.
+    const key = `${prefix ?? ""}\0${secret}`
+    let digest = digests.get(key)
+    if (!digest) {
+      digest = hmacDigest(secret, rawBody, prefix)
+      digests.set(key, digest)
+    }
+    return digest
+  }
+}
+
+/**
  * The signature checks of several registrations over one request. Each distinct secret's digest
  * is computed once (memoised per request), so the cost is O(distinct secrets) HMACs over the
  * body, whatever the number of values (capped) or registrations.
@@ -231,15 +250,7 @@ function checkSignatures(
   const v1Values = values?.filter((value) => value.scheme === "v1") ?? []
   const timestampHeader = v1Values.length > 0 ? headers.read("timestamp") : undefined
   const nowSeconds = Math.floor(now() / 1000)
-  const digests = new Map<string, Buffer>()
-  const digestOf = (secret: string, prefix?: string): Buffer => {
-    let digest = digests.get(secret)
-    if (!digest) {
-      digest = hmacDigest(secret, rawBody, prefix)
-      digests.set(secret, digest)
-    }
-    return digest
-  }
+  const digestOf = requestDigests(rawBody)
 
   return candidates.map((candidate): WebhookSignatureCheck => {
     const secrets = usableSecrets(candidate.secrets)
@@ -266,7 +277,7 @@ function checkSignatures(
     if (!candidate.allowLegacy) {
       return reject("legacy_signature_not_allowed", "legacy sha256= signatures are disabled (allowLegacySignatures)")
     }
-    // No v1 value in the header: every digest of this request is a legacy one (same memo is safe).
+    // No v1 value in the header: every digest of this request is a legacy one.
     if (!anyValueMatches(secrets.map((secret) => digestOf(secret)), values)) {
       return reject("bad_signature", "the legacy signature does not match any configured secret")
     }

@@ -6,6 +6,7 @@ jest.mock("node:crypto", () => {
 import { createHmac } from "node:crypto"
 import {
   MAX_SIGNATURE_VALUES,
+  requestDigests,
   signatureValueCapExceeded,
   signWebhook,
   verifyWebhook,
@@ -283,5 +284,15 @@ describe("the work an unsigned request costs (issue 18)", () => {
     })
     expect(results.map((r) => (r.ok ? "ok" : r.reason))).toEqual(["bad_signature", "integration_id_mismatch", "stale_timestamp", "ok", "no_secret_configured"])
     expect(hmacCount()).toBe(2)
+  })
+
+  it("memoises a digest per prefix and secret, never one secret's digest for another prefix", () => {
+    const digestOf = requestDigests(Buffer.from(BODY))
+    expect(digestOf(SECRET, `${TIMESTAMP}.`).toString("hex")).toBe(V1_HEX)
+    expect(digestOf(SECRET).toString("hex")).toBe(LEGACY_HEX)
+    expect(digestOf(SECRET, `${TIMESTAMP + 1}.`).toString("hex")).not.toBe(V1_HEX)
+    ;(createHmac as unknown as jest.Mock).mockClear()
+    expect(digestOf(SECRET, `${TIMESTAMP}.`).toString("hex")).toBe(V1_HEX)
+    expect(hmacCount()).toBe(0)
   })
 })
