@@ -51,7 +51,7 @@ async function verifyAgainst(
     const verdict = verdicts[i]
     if (!verdict.ok) continue
     const registration = candidates[i]
-    const result = await fetchVerifiedInvoice(verdict, registration.client, sessionIdFinder(container, registration.providerId))
+    const result = await fetchVerifiedInvoice(verdict, registration.client, sessionIdFinder(container, registration))
     if (result.ok || result.reason !== UNKNOWN_INVOICE_REASON) return { result, registration }
     first ??= { result, registration }
   }

@@ -3,18 +3,20 @@
  * matched by what the store itself knows, never acknowledged and dropped. First the ledger row of
  * that invoice id (written by the server when the invoice was created); else the cart named by the
  * invoice's external_order_id (the cart id, or a suffixed form of it, see external-order-id.ts) →
- * its payment collection → the Meum session of this registration whose stored invoice_id is this
- * invoice. What the session asked for is still checked against the invoice downstream.
+ * its payment collection → the Meum session, of a registration on this registration's Meum account,
+ * whose stored invoice_id is this invoice. What the session asked for is still checked against the
+ * invoice downstream.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { findLedgerInvoice } from "../../../lib/ledger/ledger"
 import { orderReferenceOf } from "../../../lib/meum/external-order-id"
 import type { Invoice } from "../../../lib/meum/schemas"
+import { meumRegistrations, sameMeumAccount, type MeumRegistration } from "../../../lib/provider-registry"
 import { readStoredSessionData } from "../../../lib/session-data"
 import type { SessionIdFinder } from "../../../providers/meum/webhook-action"
 
-export function sessionIdFinder(container: MedusaContainer, providerId: string): SessionIdFinder {
+export function sessionIdFinder(container: MedusaContainer, registration: MeumRegistration): SessionIdFinder {
   return async (invoice: Invoice) => {
     const row = await findLedgerInvoice(container, invoice.id)
     if (row?.payment_session_id) return row.payment_session_id
@@ -24,9 +26,20 @@ export function sessionIdFinder(container: MedusaContainer, providerId: string):
     const { data: links } = await query.graph({ entity: "cart_payment_collection", fields: ["payment_collection_id"], filters: { cart_id: cartId } })
     const collectionId = (links[0] as { payment_collection_id?: string } | undefined)?.payment_collection_id
     if (!collectionId) return undefined
+    // Any registration on the same Meum account, not only the verifying one: the account fetched
+    // this invoice, and two registrations of one account (e.g. per region) share its invoices; the
+    // first that verifies the signature is not necessarily the one whose session holds it.
+    const accountProviderIds = new Set([
+      registration.providerId,
+      ...meumRegistrations(container)
+        .filter((other) => sameMeumAccount(other, registration))
+        .map((other) => other.providerId),
+    ])
     const sessions = (await container
       .resolve(Modules.PAYMENT)
-      .listPaymentSessions({ payment_collection_id: collectionId, provider_id: providerId })) as unknown as Array<{ id: string; data: Record<string, unknown> }>
-    return sessions.find((session) => readStoredSessionData(session.data)?.invoice_id === invoice.id)?.id
+      .listPaymentSessions({ payment_collection_id: collectionId })) as unknown as Array<{ id: string; provider_id: string; data: Record<string, unknown> }>
+    return sessions.find(
+      (session) => accountProviderIds.has(session.provider_id) && readStoredSessionData(session.data)?.invoice_id === invoice.id
+    )?.id
   }
 }
