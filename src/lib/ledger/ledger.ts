@@ -5,6 +5,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import type { Invoice } from "../meum/schemas"
+import { cartIdOfInvoice } from "../meum/external-order-id"
 import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
 import type MeumLedgerService from "../../modules/meum-ledger/service"
 import {
@@ -44,14 +45,17 @@ export const ledgerOf = (container: MedusaContainer): MeumLedgerService => conta
 
 const text = (value: unknown): string | undefined => (typeof value === "string" && value ? value : undefined)
 
-/** What Meum's invoice itself says about where it belongs (metadata written at creation). */
+/**
+ * What Meum's invoice itself says about where it belongs: the metadata written at creation, and for
+ * the cart, its external_order_id when the metadata came back empty (the row still names its cart).
+ */
 export function factsOfInvoice(invoice: Invoice, providerId: string): InvoiceFacts {
   const metadata = invoice.metadata ?? {}
   return {
     invoiceId: invoice.id,
     providerId,
     sessionId: text(metadata.medusa_session_id),
-    cartId: text(metadata.medusa_cart_id),
+    cartId: cartIdOfInvoice(invoice),
     paymentCollectionId: text(metadata.medusa_payment_collection_id),
     externalOrderId: invoice.external_order_id ?? null,
     amount: text(metadata.medusa_amount) ?? invoice.amount,

@@ -14,12 +14,25 @@
  * Medusa ids (`cart_01…`, `payses_01…`) never contain ":", so the reference is everything before
  * the first ":" — `orderReferenceOf` reads it back from either form.
  */
+import type { Invoice } from "./schemas"
+
 export const EXTERNAL_ORDER_ID_SEPARATOR = ":"
 
 /** The order reference (the cart id) an external_order_id was made from. */
 export function orderReferenceOf(externalOrderId: string): string {
   const cut = externalOrderId.indexOf(EXTERNAL_ORDER_ID_SEPARATOR)
   return cut < 0 ? externalOrderId : externalOrderId.slice(0, cut)
+}
+
+/**
+ * The cart an invoice is for: its metadata (written at creation), else its external_order_id in
+ * either form (Meum may return an invoice without its metadata, issue 18.7).
+ */
+export function cartIdOfInvoice(invoice: Invoice): string | undefined {
+  const fromMetadata = invoice.metadata?.medusa_cart_id
+  if (typeof fromMetadata === "string" && fromMetadata) return fromMetadata
+  const reference = invoice.external_order_id ? orderReferenceOf(invoice.external_order_id) : undefined
+  return reference?.startsWith("cart_") ? reference : undefined
 }
 
 /** The n-th (1-based) external_order_id of a session for an order reference. */

@@ -22,7 +22,7 @@ import type { MeumClient } from "../meum/client"
 import { MeumApiError } from "../meum/errors"
 import { meumAmountsEqual } from "../meum/money"
 import type { Invoice } from "../meum/schemas"
-import { orderReferenceOf } from "../meum/external-order-id"
+import { cartIdOfInvoice } from "../meum/external-order-id"
 import { isMeumProviderId, meumRegistrationFor, sameMeumAccount, type MeumRegistration } from "../provider-registry"
 import { publicInvoiceFacts, readStoredSessionData } from "../session-data"
 import { askedFromMetadata } from "../meum/invoice-checks"
@@ -41,14 +41,6 @@ interface SessionRow {
   amount: unknown
   currency_code: string
   data: Record<string, unknown>
-}
-
-/** The cart an invoice is for: its metadata (written at creation), else its external_order_id in either form. */
-export function cartIdOfInvoice(invoice: Invoice): string | undefined {
-  const fromMetadata = invoice.metadata?.medusa_cart_id
-  if (typeof fromMetadata === "string" && fromMetadata) return fromMetadata
-  const reference = invoice.external_order_id ? orderReferenceOf(invoice.external_order_id) : undefined
-  return reference?.startsWith("cart_") ? reference : undefined
 }
 
 export async function adoptOrphanedPaidInvoice(

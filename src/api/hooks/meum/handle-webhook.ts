@@ -17,7 +17,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { meumRegistrations, type MeumRegistration } from "../../../lib/provider-registry"
 import type { ReconcileOutcome } from "../../../lib/reconcile/reconcile-meum-session"
 import { settleWithin, STILL_RUNNING, webhookWorkQueue } from "../../../lib/reconcile/webhook-work-queue"
-import { cartIdOfInvoice } from "../../../lib/reconcile/adopt-orphaned-invoice"
+import { cartIdOfInvoice } from "../../../lib/meum/external-order-id"
 import { claimDelivery, finishDelivery } from "../../../lib/ledger/deliveries"
 import {
   fetchVerifiedInvoice,
