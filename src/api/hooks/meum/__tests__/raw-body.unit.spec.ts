@@ -2,7 +2,8 @@
  * readRawBody never rejects and never hangs: the body, or why there is none (too large, aborted),
  * so the webhook route answers every such request through its rate-limited rejection path.
  */
-import type { IncomingMessage } from "node:http"
+import { createServer, request as httpRequest, type IncomingMessage } from "node:http"
+import type { AddressInfo } from "node:net"
 import { PassThrough } from "node:stream"
 import { readRawBody } from "../raw-body"
 
@@ -66,6 +67,28 @@ describe("readRawBody", () => {
   it("uses bytes already read (rawBody), refusing them over the limit", async () => {
     await expect(readRawBody(fakeRequest({}, Buffer.from("{}")), 100)).resolves.toEqual({ ok: true, body: Buffer.from("{}") })
     await expect(readRawBody(fakeRequest({}, Buffer.alloc(101)), 100)).resolves.toEqual({ ok: false, reason: "too_large" })
+  })
+
+  it("resolves 'aborted' for a real request whose client goes away mid-body", async () => {
+    let read: Promise<unknown> | undefined
+    const server = createServer()
+    const arrived = new Promise<void>((resolve) => {
+      server.once("request", (req: IncomingMessage) => {
+        read = readRawBody(req, 1000)
+        resolve()
+      })
+    })
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve))
+    try {
+      const client = httpRequest({ port: (server.address() as AddressInfo).port, host: "127.0.0.1", method: "POST", headers: { "content-length": "500" } })
+      client.on("error", () => undefined)
+      client.write("x".repeat(100))
+      await arrived
+      client.destroy()
+      await expect(read).resolves.toEqual({ ok: false, reason: "aborted" })
+    } finally {
+      server.close()
+    }
   })
 
   it("does not wait on a stream already consumed without its bytes", async () => {
