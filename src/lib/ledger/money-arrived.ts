@@ -39,7 +39,7 @@ export async function moneyArrivedFor(
 
   const sessionIds = collections.flatMap((collection) => collection?.payment_sessions ?? []).flatMap((session) => (session?.id ? [session.id] : []))
   const rows = (await ledgerOf(container).listMeumInvoices(
-    // An invoice is the cart's by its metadata (cart_id) or by a session of the order's collections.
+    // An invoice is the cart's by its cart_id (metadata, else external_order_id) or by a session of the order's collections.
     { $or: [{ order_id: orderId }, ...(cartId ? [{ cart_id: cartId }] : []), ...(sessionIds.length ? [{ payment_session_id: sessionIds }] : [])] } as any,
     { select: ["invoice_id", "state", "attention_reason"] }
   )) as Array<{ invoice_id: string; state: string; attention_reason: string | null }>
