@@ -6,6 +6,7 @@ import { capturesForCollection, ordersForCart, sessionState } from "../helpers/m
 import { invoiceEvent, useMeumSandbox, webhooksProcessed } from "../helpers/meum-sandbox-env"
 import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { adminAuthHeaders } from "../helpers/admin-auth"
 
 jest.setTimeout(180 * 1000)
 
@@ -127,6 +128,23 @@ medusaIntegrationTestRunner({
         expect(await ledgerRow(second.data.invoice_id)).toMatchObject({ state: "needs_attention", attention_reason: "order_paid_not_cancelled", order_id: orderId })
         expect(logged.mock.calls.map(([message]) => String(message)).join("\n")).toContain(`not cancelling order ${orderId}`)
         logged.mockRestore()
+      })
+
+      it("keeps an order whose first invoice was paid when the merchant rejects a second, underpaid invoice of its collection", async () => {
+        const { session, orderId } = await placeOrder()
+        await webhooksProcessed(getContainer(), utils.waitWorkflowExecutions, invoiceEvent("invoice.paid", session.data.invoice_id), () =>
+          env.sandbox().simulate(session.data.invoice_id, "paid")
+        )
+        const second = await secondSession(session.payment_collection_id, (await sessionState(getContainer(), session.id)).amount)
+        await webhooksProcessed(getContainer(), utils.waitWorkflowExecutions, invoiceEvent("invoice.underpaid", second.data.invoice_id), () =>
+          env.sandbox().simulate(second.data.invoice_id, "underpaid")
+        )
+        const headers = await adminAuthHeaders(api, getContainer())
+        const rejected = await api.post(`/admin/meum/payment-sessions/${second.id}/underpaid`, { decision: "reject" }, { headers, validateStatus: () => true })
+        expect(rejected.status).toBe(200)
+        expect(rejected.data.message).toContain(`Order ${orderId} was NOT cancelled`)
+        expect(await orderStatus(orderId)).not.toBe("canceled")
+        expect((await capturesForCollection(getContainer(), session.payment_collection_id)).captures).toBe(1)
       })
 
       it("keeps an order when the ledger holds a paid-type invoice of one of its collection's sessions (underpaid), even with no captured payment", async () => {
