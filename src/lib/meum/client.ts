@@ -39,6 +39,8 @@ import { backoffDelayMs, mayRetry, resolveRetryOptions, type RetryOptions } from
 
 export const DEFAULT_MEUM_API_BASE_URL = "https://api.meum.io"
 export const DEFAULT_MEUM_TIMEOUT_MS = 10_000
+/** Longest a pooled connection stays idle when the server announces no keep-alive timeout. */
+export const IDLE_SOCKET_TIMEOUT_MS = 30_000
 /** iterateInvoices stops after this many pages (a listing by external_order_id has a handful). */
 export const DEFAULT_MAX_LIST_PAGES = 50
 
@@ -88,8 +90,12 @@ export class MeumClient {
     this.sleep = options.sleep ?? defaultSleep
     this.random = options.random ?? Math.random
     this.now = options.now ?? Date.now
-    this.httpAgent = new http.Agent({ keepAlive: true })
-    this.httpsAgent = new https.Agent({ keepAlive: true })
+    // Node's agent honours a server's `Keep-Alive: timeout=N` hint (closing an idle socket 1 s
+    // before the server does) only when it has a timeout of its own. Without one, an idle socket can
+    // be reused just as the server closes it: ECONNRESET, and a create that fails that way is
+    // ambiguous (the shopper is told to retry). Requests keep axios's own timeout.
+    this.httpAgent = new http.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS })
+    this.httpsAgent = new https.Agent({ keepAlive: true, timeout: IDLE_SOCKET_TIMEOUT_MS })
     this.http = axios.create({
       baseURL: (options.baseUrl ?? DEFAULT_MEUM_API_BASE_URL).replace(/\/+$/, ""),
       timeout: options.timeoutMs ?? DEFAULT_MEUM_TIMEOUT_MS,
