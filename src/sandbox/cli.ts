@@ -35,7 +35,7 @@ function choice<T extends string>(flag: string, value: string | undefined, env: 
 async function main(argv: string[]) {
   const [command, ...rest] = argv
   if (command !== "sandbox") {
-    console.error("usage: medusa-payment-meum sandbox --port 4010 --webhook-url http://localhost:9000/hooks/payment/meum_meum --webhook-secret …")
+    console.error("usage: medusa-payment-meum sandbox --port 4010 --webhook-url http://localhost:9000/hooks/meum --webhook-secret …")
     process.exit(command === undefined || command === "--help" ? 0 : 2)
   }
   const { values } = parseArgs({
