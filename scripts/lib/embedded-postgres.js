@@ -13,8 +13,8 @@
 const fs = require("node:fs")
 const os = require("node:os")
 const path = require("node:path")
-const net = require("node:net")
 const { spawn, spawnSync, execFileSync } = require("node:child_process")
+const { freePort, assertPortFree } = require("./ports")
 
 const PG_USER = "postgres"
 const PG_PASSWORD = "postgres"
@@ -112,28 +112,6 @@ function usableDataDir(requested, ids, log) {
   return moved
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-function assertPortFree(port) {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once("error", (error) =>
-      reject(new Error(`PostgreSQL port ${port} is already in use (${error.code}); choose another port`))
-    )
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve()))
-  })
-}
-
 function chownRecursive(dir, ids) {
   if (!ids) return
   execFileSync("chown", ["-R", `${ids.uid}:${ids.gid}`, dir])
@@ -160,7 +138,7 @@ async function startEmbeddedPostgres(options = {}) {
   const nativeDir = usableNativeDir(packageDir, ids)
 
   const port = options.port ?? (await freePort())
-  await assertPortFree(port)
+  await assertPortFree(port, `PostgreSQL port ${port} is already in use; choose another port`)
 
   const persistent = Boolean(options.dataDir)
   const baseDir = persistent
@@ -243,4 +221,4 @@ async function startEmbeddedPostgres(options = {}) {
   }
 }
 
-module.exports = { startEmbeddedPostgres, freePort }
+module.exports = { startEmbeddedPostgres }

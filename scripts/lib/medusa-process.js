@@ -57,3 +57,76 @@ function startMedusaProcess({ command = "start", args = [], port, env, logFile, 
 }
 
 module.exports = { startMedusaProcess, medusaBin }
+
+/**
+ * A Medusa process that is started again (same port, same env, same log file) when it dies on its
+ * own — killed from outside, out of memory, a crash — the way a process manager (systemd,
+ * Kubernetes, pm2) keeps a production layout whole. stop() and kill() are final: what the harness
+ * ends on purpose stays down. More than `maxRestarts` restarts within a minute: it stays down and
+ * says so (a process that cannot boot would otherwise loop).
+ */
+function superviseMedusaProcess({ name, log = () => {}, onRestart = () => {}, maxRestarts = 5, ...options }) {
+  let current = startMedusaProcess(options)
+  let final = false
+  const restartTimes = []
+  let restarts = 0
+  let waiters = []
+  const watch = (proc) => {
+    void proc.exited.then(async ({ code, signal }) => {
+      if (final || proc !== current) return
+      // Forked children may still hold the port: end the whole group before starting again.
+      await proc.kill()
+      const now = Date.now()
+      while (restartTimes.length && now - restartTimes[0] > 60_000) restartTimes.shift()
+      if (final) return
+      if (restartTimes.length >= maxRestarts) {
+        log(`${name} (pid ${proc.child.pid}) exited (${signal ?? code}) ${maxRestarts} times within a minute: not restarting it`)
+        return
+      }
+      restartTimes.push(now)
+      restarts++
+      log(`${name} (pid ${proc.child.pid}, port ${options.port}) exited (${signal ?? code}): restarting it`)
+      current = startMedusaProcess(options)
+      watch(current)
+      const next = current
+      next.ready.then(
+        () => {
+          if (next !== current) return
+          log(`${name} is back (pid ${next.child.pid}, port ${options.port})`)
+          onRestart(supervised)
+          const ready = waiters
+          waiters = []
+          for (const resolve of ready) resolve()
+        },
+        (error) => log(`${name} did not come back: ${error.message}`)
+      )
+    })
+  }
+  watch(current)
+  const supervised = {
+    name,
+    port: options.port,
+    logFile: options.logFile,
+    /** The first start's readiness. */
+    ready: current.ready,
+    get pid() {
+      return current.child.pid
+    },
+    get restarts() {
+      return restarts
+    },
+    /** Resolves once the next restart answers /health. */
+    whenRestarted: () => new Promise((resolve) => waiters.push(resolve)),
+    stop: () => {
+      final = true
+      return current.stop()
+    },
+    kill: () => {
+      final = true
+      return current.kill()
+    },
+  }
+  return supervised
+}
+
+module.exports.superviseMedusaProcess = superviseMedusaProcess

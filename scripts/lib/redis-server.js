@@ -2,8 +2,8 @@
 // loopback port, no persistence. REDIS_URL set → that server is used and nothing is started.
 // Missing binary: installed with apt-get when root on Debian, else a stop naming the command.
 const fs = require("node:fs")
-const net = require("node:net")
 const { spawn, spawnSync } = require("node:child_process")
+const { freePort } = require("./ports")
 
 const INSTALL_COMMAND = "sudo apt-get update && sudo apt-get install -y redis-server"
 
@@ -20,16 +20,6 @@ function redisBinary(log) {
   }
   throw new Error(`Redis is needed: install it with: ${INSTALL_COMMAND}  (or set REDIS_URL)`)
 }
-
-const freePort = () =>
-  new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
 
 async function startRedis({ log = () => {} } = {}) {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} }
@@ -53,6 +43,7 @@ async function startRedis({ log = () => {} } = {}) {
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
+    pid: child.pid,
     stop: async () => {
       if (child.exitCode === null) {
         child.kill("SIGTERM")
