@@ -292,6 +292,19 @@ describe("package entries", () => {
     expect([...missing]).toEqual([])
   })
 
+  it("names each public entry (no catch-all `./*`), and each one's source exists", () => {
+    expect(Object.keys(pkg.exports).filter((key) => key === "./*")).toEqual([])
+    expect(Object.keys(pkg.typesVersions["*"]).filter((key) => key === "*")).toEqual([])
+    const missing: string[] = []
+    for (const [key, target] of Object.entries<Record<string, string> | string>(pkg.exports)) {
+      const file = typeof target === "string" ? target : target.default
+      const source = file.replace(/^\.\/\.medusa\/server\//, "").replace(/\.js$/, ".ts")
+      if (key === "./package.json" || key === "./admin") continue
+      if (source.includes("*") ? !exists(path.dirname(source.split("*")[0])) : !exists(source)) missing.push(`${key} → ${source}`)
+    }
+    expect(missing).toEqual([])
+  })
+
   it("typesVersions gives types for every export, so `moduleResolution: node` needs no `paths`; the docs say so where they mention it", () => {
     const typed = Object.keys(pkg.typesVersions["*"])
     expect(subpaths.filter((key) => key !== "./admin" && !typed.includes(key.slice(2)))).toEqual([])
