@@ -1,128 +1,102 @@
-// Order details widget: the Meum invoice behind the order, and "Re-check now".
+// Order details widget: the Meum invoice behind the order, what the plugin knows of it, the
+// merchant's decision, and the actions it allows.
 import { defineWidgetConfig } from "@medusajs/admin-sdk"
-import { Badge, Button, Container, Heading, Text } from "@medusajs/ui"
-import { useCallback, useEffect, useState } from "react"
+import type { AdminOrder, DetailWidgetProps } from "@medusajs/framework/types"
+import { Button, Container, Heading, StatusBadge, Text } from "@medusajs/ui"
+import { DecisionTrail } from "../components/decision-trail"
+import { QueryState } from "../components/query-state"
+import { useConfirmedAction } from "../components/use-confirmed-action"
+import { useOrderMeum, type OrderMeumSession } from "../lib/meum-api"
+import { short, useMeumFormat } from "../lib/format"
 
-type MeumSession = {
-  session_id: string
-  session_status: string
-  invoice: Record<string, string | null | undefined>
-  ledger?: { state: string; attention_reason: string | null; attempts: number; decision: string | null }
-}
-
-type Props = { data: { id: string } }
-
-const Row = ({ label, value }: { label: string; value?: string | null }) => (
-  <div className="flex justify-between gap-4 py-1">
-    <Text size="small" className="text-ui-fg-subtle">{label}</Text>
-    <Text size="small" className="break-all text-right">{value ?? "—"}</Text>
+const Row = ({ label, value, testId }: { label: string; value: React.ReactNode; testId?: string }) => (
+  <div className="flex justify-between gap-4 py-1" data-testid={testId}>
+    <Text size="small" className="text-ui-fg-subtle">
+      {label}
+    </Text>
+    <Text size="small" className="break-all text-right">
+      {value}
+    </Text>
   </div>
 )
 
-const MeumInvoiceWidget = ({ data }: Props) => {
-  const [sessions, setSessions] = useState<MeumSession[] | null>(null)
-  const [error, setError] = useState<string | null>(null)
-  const [busy, setBusy] = useState(false)
-  const [notice, setNotice] = useState<string | null>(null)
-
-  const load = useCallback(async () => {
-    const res = await fetch(`/admin/meum/orders/${data.id}`, { credentials: "include" })
-    if (!res.ok) return setError(`Could not load the Meum invoice (HTTP ${res.status})`)
-    setSessions((await res.json()).meum_sessions)
-  }, [data.id])
-
-  useEffect(() => {
-    void load()
-  }, [load])
-
-  const recheck = async (sessionId: string) => {
-    setBusy(true)
-    try {
-      const res = await fetch(`/admin/meum/payment-sessions/${sessionId}/reconcile`, { method: "POST", credentials: "include" })
-      if (!res.ok) setError(`Re-check failed (HTTP ${res.status})`)
-      await load()
-    } finally {
-      setBusy(false)
-    }
-  }
-
-  const decideUnderpaid = async (sessionId: string, decision: "accept" | "reject") => {
-    setBusy(true)
-    try {
-      const res = await fetch(`/admin/meum/payment-sessions/${sessionId}/underpaid`, {
-        method: "POST",
-        credentials: "include",
-        headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ decision }),
-      })
-      const body = await res.json().catch(() => ({}))
-      setNotice(res.ok ? body.message : body.message ?? `Decision failed (HTTP ${res.status})`)
-      await load()
-    } finally {
-      setBusy(false)
-    }
-  }
-
-  if (sessions && sessions.length === 0) return null
+function MeumSession({ session }: { session: OrderMeumSession }) {
+  const { t, label, money, date } = useMeumFormat()
+  const { run, isPending } = useConfirmedAction()
+  const invoice = session.invoice
+  const ledger = session.ledger
+  const currency = invoice.currency ?? session.currency_code
+  const invoiceId = invoice.id ?? ""
+  const undecidedUnderpaid = (invoice.status === "underpaid" || ledger?.attention_reason === "underpaid") && !invoice.decision && !ledger?.decision
   return (
-    <Container className="divide-y p-0">
-      <div className="flex items-center justify-between px-6 py-4">
-        <Heading level="h2">Meum payment</Heading>
+    <div className="px-6 py-4" data-testid="meum-invoice">
+      <div className="flex flex-wrap items-center gap-2 pb-2">
+        <StatusBadge color={invoice.status === "paid" ? "green" : invoice.status === "underpaid" ? "orange" : "grey"}>{label("meumStatus", invoice.status)}</StatusBadge>
+        {ledger && <StatusBadge color={ledger.state === "needs_attention" ? "red" : ledger.state === "completed" ? "green" : "grey"}>{label("states", ledger.state)}</StatusBadge>}
       </div>
+      {invoice.status === "unknown" && invoice.reported_status && <Text size="small">{t("meum.widget.reportedStatus", { status: invoice.reported_status })}</Text>}
+      {ledger?.attention_reason && (
+        <Text size="small" className="text-ui-fg-error">
+          {label("reasons", ledger.attention_reason)}
+        </Text>
+      )}
+      <Row label={t("meum.widget.invoice")} value={<span title={invoiceId}>{short(invoiceId)}</span>} />
+      <Row label={t("meum.widget.asked")} value={money(invoice.amount, currency)} testId="meum-asked" />
+      <Row label={t("meum.widget.paid")} value={money(invoice.paid_amount, currency)} testId="meum-paid" />
+      {invoice.shortfall && <Row label={t("meum.widget.shortfall")} value={money(invoice.shortfall, currency)} testId="meum-shortfall" />}
+      <Row label={t("meum.widget.paidAt")} value={date(invoice.paid_at)} testId="meum-paid-at" />
+      {invoice.output_asset && <Row label={t("meum.widget.asset")} value={<span title={invoice.output_asset}>{short(invoice.output_asset, 8)}</span>} />}
+      {invoice.transaction_hash && <Row label={t("meum.widget.transaction")} value={<span title={invoice.transaction_hash}>{short(invoice.transaction_hash)}</span>} />}
+      <Row label={t("meum.widget.session")} value={label("sessionStatus", session.session_status)} />
+      {invoice.status !== "paid" && invoice.expires_at && <Row label={t("meum.widget.expires")} value={date(invoice.expires_at)} />}
+      <Row label={t("meum.widget.lastChecked")} value={date(invoice.last_checked_at)} />
+      {ledger && ledger.attempts > 0 && <Row label={t("meum.widget.attempts")} value={String(ledger.attempts)} />}
+      {ledger?.last_error && <Row label={t("meum.widget.lastError")} value={ledger.last_error} />}
+      {invoice.flag && <Row label={t("meum.widget.flag")} value={label("reasons", invoice.flag)} />}
+      <div className="pt-2">
+        <DecisionTrail decision={ledger?.decision ?? invoice.decision} decidedBy={ledger?.decided_by} decidedAt={ledger?.decided_at} />
+      </div>
+      {invoice.checkout_url && invoice.status !== "paid" && (
+        <a className="text-ui-fg-interactive txt-compact-small" href={invoice.checkout_url} target="_blank" rel="noreferrer">
+          {t("meum.widget.checkout")}
+        </a>
+      )}
+      <div className="mt-3 flex flex-wrap gap-2">
+        <Button size="small" variant="secondary" disabled={isPending} onClick={() => void run({ action: "recheck", sessionId: session.session_id, invoiceId })}>
+          {t("meum.actions.recheck")}
+        </Button>
+        {undecidedUnderpaid && (
+          <>
+            <Button size="small" disabled={isPending} onClick={() => void run({ action: "accept_shortfall", sessionId: session.session_id, invoiceId })}>
+              {t("meum.actions.accept_shortfall")}
+            </Button>
+            <Button size="small" variant="danger" disabled={isPending} onClick={() => void run({ action: "reject_shortfall", sessionId: session.session_id, invoiceId })}>
+              {t("meum.actions.reject_shortfall")}
+            </Button>
+          </>
+        )}
+      </div>
+    </div>
+  )
+}
+
+const MeumInvoiceWidget = ({ data }: DetailWidgetProps<AdminOrder>) => {
+  const { t } = useMeumFormat()
+  const sessions = useOrderMeum(data.id)
+  // An order paid another way has no Meum section.
+  if (sessions.data && sessions.data.meum_sessions.length === 0) return null
+  return (
+    <Container className="divide-y p-0" data-testid="meum-widget">
       <div className="px-6 py-4">
-        {error && <Text className="text-ui-fg-error">{error}</Text>}
-        {notice && <Text size="small" data-testid="meum-notice">{notice}</Text>}
-        {!sessions && !error && <Text size="small">Loading…</Text>}
-        {sessions?.map((session) => (
-          <div key={session.session_id} data-testid="meum-invoice">
-            <div className="flex items-center gap-2 pb-2">
-              <Badge>{session.invoice.status ?? "unknown"}</Badge>
-              {session.invoice.status === "unknown" && (
-                <Badge color="orange">Meum says: {String(session.invoice.reported_status ?? "no status")}</Badge>
-              )}
-              <Text size="small">session {session.session_status}</Text>
-              {session.ledger && (
-                <Badge color={session.ledger.state === "needs_attention" ? "red" : "grey"}>
-                  ledger: {session.ledger.state}
-                  {session.ledger.attention_reason ? ` (${session.ledger.attention_reason})` : ""}
-                </Badge>
-              )}
-              {session.invoice.flag && <Badge color="red">{session.invoice.flag}</Badge>}
-            </div>
-            <Row label="Invoice" value={session.invoice.id} />
-            <Row label="Asked" value={`${session.invoice.amount ?? ""} ${session.invoice.currency ?? ""}`} />
-            <Row label="Paid" value={session.invoice.paid_amount} />
-            <Row label="Output asset" value={session.invoice.output_asset} />
-            <Row label="Transaction" value={session.invoice.transaction_hash} />
-            <Row label="Expires" value={session.invoice.expires_at} />
-            <Row label="Last checked" value={session.invoice.last_checked_at} />
-            {session.invoice.checkout_url && (
-              <a className="text-ui-fg-interactive text-sm" href={session.invoice.checkout_url} target="_blank" rel="noreferrer">
-                Checkout page
-              </a>
-            )}
-            <div className="mt-3 flex flex-wrap gap-2">
-              <Button size="small" variant="secondary" disabled={busy} onClick={() => recheck(session.session_id)}>
-                Re-check now
-              </Button>
-              {session.invoice.status === "underpaid" && !session.invoice.decision && (
-                <>
-                  <Button size="small" disabled={busy} onClick={() => decideUnderpaid(session.session_id, "accept")}>
-                    Accept shortfall
-                  </Button>
-                  <Button size="small" variant="danger" disabled={busy} onClick={() => decideUnderpaid(session.session_id, "reject")}>
-                    Reject (refund outside Medusa)
-                  </Button>
-                </>
-              )}
-            </div>
-          </div>
-        ))}
+        <Heading level="h2">{t("meum.widget.title")}</Heading>
       </div>
+      <QueryState isLoading={sessions.isLoading} error={sessions.error} onRetry={() => void sessions.refetch()} />
+      {sessions.data?.meum_sessions.map((session) => <MeumSession key={session.session_id} session={session} />)}
     </Container>
   )
 }
 
-export const config = defineWidgetConfig({ zone: "order.details.side.after" })
+// "order.details.side": Medusa 2.21's order page zone (the .before/.after zones are its legacy ones).
+export const config = defineWidgetConfig({ zone: "order.details.side", id: "medusa-payment-meum:order-invoice" })
 
 export default MeumInvoiceWidget
