@@ -27,8 +27,8 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { meumRegistrations, type MeumRegistration } from "../lib/provider-registry"
-import type { ReconcileOptions, ReconcileOutcome } from "../lib/reconcile/reconcile-meum-session"
-import { reconcileMeumSessionWorkflow } from "../workflows/reconcile-meum-session"
+import type { ReconcileOutcome } from "../workflows/reconcile-outcome"
+import { runReconcileMeumSession } from "../workflows/run-reconcile-meum-session"
 import { cancelAbandonedInvoices, type AbandonedSweepOptions } from "../lib/reconcile/cancel-abandoned-invoices"
 import { dueLedgerInvoices, paidInvoicesToSettle, sessionsMissingFromLedger, settleAbandonedInvoice } from "../lib/ledger/sweep"
 import { runWithConcurrency } from "../lib/run-with-concurrency"
@@ -53,7 +53,9 @@ export interface ReconcileRunSummary {
   abandonedCancelled: number
 }
 
-export interface ReconcileRunOptions extends ReconcileOptions {
+export interface ReconcileRunOptions {
+  /** Clock for the order-first grace period and the due checks (tests move it forward instead of sleeping). */
+  now?: () => number
   abandoned?: AbandonedSweepOptions
   batchSize?: number
 }
@@ -79,9 +81,7 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
   const reconcile = async (sessionId: string, invoiceId?: string, providerId?: string): Promise<ReconcileOutcome | undefined> => {
     summary.checked++
     try {
-      const { result } = await reconcileMeumSessionWorkflow(container).run({
-        input: { session_id: sessionId, invoice_id: invoiceId, now: options.now?.(), provider_id: providerId },
-      })
+      const result = await runReconcileMeumSession(container, { session_id: sessionId, invoice_id: invoiceId, now: options.now?.(), provider_id: providerId })
       if (result.outcome === "captured" && !result.duplicate) summary.captured++
       if (result.outcome === "updated" && !result.duplicate) summary.updated++
       if (result.outcome === "order_canceled") summary.ordersCanceled++

@@ -2,7 +2,7 @@
  * refunds: "manual" — the words the operator reads, in one place. Meum has no refund API, so a
  * refund recorded in Medusa is a promise to return money outside Meum. Medusa's compensation of a
  * failed checkout records such a refund too, and the plugin withdraws it when an order adopts the
- * paid invoice (adopt-orphaned-invoice.ts). So the first word is pending, the second final, and
+ * paid invoice (src/workflows/steps/adopt-paid-invoice.ts). So the first word is pending, the second final, and
  * both name the same refund: never "return the money" followed by "do NOT refund".
  */
 export interface ManualRefundNote {

@@ -1,47 +1,114 @@
 /**
- * The one reconcile workflow: brings a Meum payment session in line with its invoice. Used by
- * the webhook route (/hooks/meum), the scheduled job and the admin "Re-check now" action.
- * The step delegates to reconcileMeumSession, which runs Medusa's own workflows
- * (processPaymentWorkflow, cancelOrderWorkflow) for the state changes, so it needs no
- * compensation of its own.
+ * THE reconcile workflow: brings a Meum invoice and its Medusa payment session in line. The
+ * webhook route (/hooks/meum), the scheduled job and the admin "Re-check now" run it; it decides
+ * nothing itself. In the style of core-flows:
+ *
+ *   locate → lock (per payment collection, shared by every process) → read the invoice once →
+ *   load the Medusa facts → decide (src/modules/meum-ledger/decide.ts, pure) →
+ *     when adopt:   a live session of the cart takes the paid invoice
+ *     when capture: lock the cart → authorize (Meum answers captured: Payment + Capture) →
+ *                   capturePaymentWorkflow if not captured yet → unlock → complete the cart
+ *     when cancel:  cancel the order-first order of a dead invoice
+ *     when refresh: store the status table's answer on the session
+ *   → record the one ledger transition → unlock.
+ *
+ * The cart lock is taken here rather than by processPaymentWorkflow.runAsStep: core's lock step
+ * skips itself inside a sub-workflow, and a shopper's own completion must wait for this capture.
+ * Callers use runReconcileMeumSession (./run-reconcile-meum-session.ts), which also records a run
+ * that failed half way.
  */
-import { createStep, createWorkflow, StepResponse, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import type { MedusaContainer } from "@medusajs/framework/types"
-import type { ReconcileOutcome } from "../lib/reconcile/reconcile-meum-session"
-import { reconcileAndRecord } from "../lib/ledger/reconcile-and-record"
+import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { acquireLockStep, capturePaymentWorkflow, releaseLockStep } from "@medusajs/core-flows"
+import type { Invoice } from "../lib/meum/schemas"
+import { locateMeumInvoiceStep } from "./steps/locate-meum-invoice"
+import { readMeumInvoiceStep } from "./steps/read-meum-invoice"
+import { loadMedusaFactsStep } from "./steps/load-medusa-facts"
+import { decideReconciliationStep } from "./steps/decide-reconciliation"
+import { adoptPaidInvoiceStep } from "./steps/adopt-paid-invoice"
+import { authorizeMeumSessionStep } from "./steps/authorize-meum-session"
+import { completeCartAfterMeumPaymentStep } from "./steps/complete-cart-after-payment"
+import { cancelOrderOfDeadInvoiceStep } from "./steps/cancel-order-of-dead-invoice"
+import { refreshSessionStatusStep } from "./steps/refresh-session-status"
+import { recordReconciliationStep } from "./steps/record-reconciliation"
+
+export type { ReconcileOutcome } from "./reconcile-outcome"
 
 export interface ReconcileMeumSessionInput {
   session_id: string
   /** The invoice a webhook named: a paid invoice its session no longer holds may be adopted. */
   invoice_id?: string
+  /** The invoice as the webhook route has just read it from Meum: then it is not read again. */
+  invoice?: Invoice
   /** Epoch ms to judge the order-first grace period against (defaults to now). */
   now?: number
   /** Admin "Re-check now": act even on an invoice the ledger handed to the merchant. */
   force?: boolean
-  /**
-   * The Meum registration (pp_meum_<id>) the invoice belongs to, when the caller knows it (the
-   * webhook's account, the ledger row): used for an invoice its session no longer holds. The
-   * session's own invoice is always read through the session's provider.
-   */
+  /** The Meum registration (pp_meum_<id>) the caller knows the invoice by (the webhook's account, the ledger row). */
   provider_id?: string
 }
 
-export const reconcileMeumSessionStep = createStep(
-  "reconcile-meum-session",
-  async (input: ReconcileMeumSessionInput, { container }) => {
-    const result = await reconcileAndRecord(container as unknown as MedusaContainer, input.session_id, {
-      now: input.now === undefined ? undefined : () => input.now!,
-      invoiceId: input.invoice_id,
-      force: input.force,
-      providerId: input.provider_id,
-    })
-    return new StepResponse<ReconcileOutcome>(result)
-  }
-)
+const LOCK_WAIT_SECONDS = 60
+const LOCK_TTL_SECONDS = 120
 
 export const reconcileMeumSessionWorkflowId = "reconcile-meum-session"
 
-export const reconcileMeumSessionWorkflow = createWorkflow(
-  reconcileMeumSessionWorkflowId,
-  (input: ReconcileMeumSessionInput) => new WorkflowResponse(reconcileMeumSessionStep(input))
-)
+export const reconcileMeumSessionWorkflow = createWorkflow(reconcileMeumSessionWorkflowId, (input: ReconcileMeumSessionInput) => {
+  const located = locateMeumInvoiceStep(input)
+  const lockKey = transform({ located }, ({ located }) => located.lockKey)
+  acquireLockStep({ key: lockKey, timeout: LOCK_WAIT_SECONDS, ttl: LOCK_TTL_SECONDS })
+
+  const read = readMeumInvoiceStep({ located, invoice: input.invoice })
+  const facts = loadMedusaFactsStep({ located, read })
+  const decision = decideReconciliationStep({ located, read, facts, force: input.force, now: input.now })
+
+  const adopted = when("adopt-paid-invoice", { decision }, ({ decision }) => decision.action.kind === "adopt").then(() =>
+    adoptPaidInvoiceStep({ invoice: read.invoice!, providerId: located.providerId!, sessionId: located.sessionId })
+  )
+
+  const captureTarget = transform({ decision, facts, adopted, located }, ({ decision, facts, adopted, located }) => {
+    if (decision.action.kind === "capture_and_complete") return { sessionId: facts.session!.id, cartId: facts.cartId, amount: facts.session!.amount, paymentCollectionId: located.collectionId }
+    if (decision.action.kind === "adopt" && adopted?.sessionId) return { sessionId: adopted.sessionId, cartId: adopted.cartId, amount: undefined, paymentCollectionId: adopted.paymentCollectionId }
+    return undefined
+  })
+
+  const cartKey = transform({ captureTarget }, ({ captureTarget }) => captureTarget?.cartId)
+  const targetSessionId = transform({ captureTarget }, ({ captureTarget }) => captureTarget?.sessionId ?? "")
+  const authorized = when("authorize-meum-payment", { captureTarget }, ({ captureTarget }) => !!captureTarget).then(() => {
+    acquireLockStep({ key: cartKey, timeout: 30, ttl: LOCK_TTL_SECONDS }).config({ name: "lock-meum-cart" })
+    return authorizeMeumSessionStep({ sessionId: targetSessionId })
+  })
+  when("capture-meum-payment", { authorized }, ({ authorized }) => !!authorized?.paymentId && !authorized.captured).then(() => {
+    capturePaymentWorkflow.runAsStep({
+      input: transform({ authorized, captureTarget }, ({ authorized, captureTarget }) => ({ payment_id: authorized!.paymentId!, amount: captureTarget!.amount })),
+    })
+  })
+  const completion = when("complete-meum-cart", { captureTarget }, ({ captureTarget }) => !!captureTarget).then(() => {
+    // Released before the completion, as core-flows does: completeCartWorkflow takes the cart lock itself.
+    releaseLockStep({ key: cartKey }).config({ name: "unlock-meum-cart" })
+    return completeCartAfterMeumPaymentStep({ cartId: cartKey })
+  })
+
+  const cancelled = when("cancel-order-of-dead-invoice", { decision }, ({ decision }) => decision.action.kind === "cancel_order").then(() =>
+    cancelOrderOfDeadInvoiceStep({ orderId: transform({ decision }, ({ decision }) => (decision.action as { orderId: string }).orderId) })
+  )
+
+  const refreshed = when("refresh-session-status", { decision, located }, ({ decision }) => decision.action.kind === "refresh_session" || decision.action.kind === "cancel_order").then(() =>
+    refreshSessionStatusStep({ sessionId: located.sessionId })
+  )
+
+  const recorded = recordReconciliationStep({
+    located,
+    invoice: read.invoice,
+    notFound: read.notFound,
+    facts,
+    decision,
+    captureTarget,
+    completion,
+    adopted,
+    cancelled,
+    refreshed,
+    now: input.now,
+  })
+  releaseLockStep({ key: lockKey })
+  return new WorkflowResponse(recorded)
+})

@@ -8,13 +8,7 @@ import type { Invoice } from "../meum/schemas"
 import { cartIdOfInvoice } from "../meum/external-order-id"
 import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
 import type MeumLedgerService from "../../modules/meum-ledger/service"
-import {
-  isAllowedTransition,
-  nextLedgerState,
-  type LedgerState,
-  type Observation,
-  type Transition,
-} from "../../modules/meum-ledger/state-machine"
+import type { LedgerState, Observation, Transition } from "../../modules/meum-ledger/state-machine"
 
 export interface InvoiceFacts {
   invoiceId: string
@@ -74,59 +68,18 @@ export const isUniqueViolation = (error: unknown): boolean =>
   /unique|duplicate|already exists/i.test(String((error as { message?: string })?.message ?? "")) ||
   (error as { code?: string })?.code === "23505"
 
-/**
- * Records one observation of an invoice: upserts its row and moves it through the state machine.
- * A transition the machine does not allow (e.g. a resolved invoice seen again) keeps the state
- * and only refreshes what Meum said. Safe when two processes record the same invoice at once.
- */
+/** Records one observation through the ledger service (the state machine decides the move). */
 export async function recordObservation(
   container: MedusaContainer,
   facts: InvoiceFacts,
   observation: Observation,
   now: number = Date.now()
 ): Promise<{ row: LedgerInvoiceRow; transition: Transition; changed: boolean }> {
-  const ledger = ledgerOf(container)
-  const existing = await findLedgerInvoice(container, facts.invoiceId)
-  const current = existing ? { state: existing.state, attempts: existing.attempts } : { state: "open" as LedgerState, attempts: 0 }
-  const transition = nextLedgerState(current, observation)
-  const allowed = isAllowedTransition(current.state, transition.state)
-  if (!allowed) {
+  const recorded = await ledgerOf(container).recordObservation(facts, observation, now)
+  if (!recorded.allowed) {
     container
       .resolve(ContainerRegistrationKeys.LOGGER)
-      .warn(`Meum ledger: invoice ${facts.invoiceId} stays ${current.state} (${observation.kind} would make it ${transition.state})`)
+      .warn(`Meum ledger: invoice ${facts.invoiceId} stays ${recorded.previous} (${observation.kind} would make it ${recorded.transition.state})`)
   }
-  const fields = {
-    provider_id: facts.providerId,
-    ...(facts.sessionId ? { payment_session_id: facts.sessionId } : {}),
-    ...(facts.cartId ? { cart_id: facts.cartId } : {}),
-    ...(facts.paymentCollectionId ? { payment_collection_id: facts.paymentCollectionId } : {}),
-    ...(facts.externalOrderId ? { external_order_id: facts.externalOrderId } : {}),
-    ...(facts.amount ? { amount: facts.amount } : {}),
-    ...(facts.currency ? { currency_code: facts.currency } : {}),
-    ...(facts.meumStatus ? { meum_status: facts.meumStatus } : {}),
-    ...(facts.orderId ? { order_id: facts.orderId } : {}),
-    last_checked_at: new Date(now),
-    ...(allowed
-      ? {
-          state: transition.state,
-          attempts: transition.attempts,
-          attention_reason: transition.state === "needs_attention" ? transition.reason ?? existing?.attention_reason ?? null : null,
-          next_check_at: transition.nextCheckInMs === null ? null : new Date(now + transition.nextCheckInMs),
-          last_error: "error" in observation ? observation.error.slice(0, 2000) : null,
-        }
-      : {}),
-  }
-  let row: LedgerInvoiceRow
-  if (existing) {
-    row = (await ledger.updateMeumInvoices({ id: existing.id, ...fields })) as unknown as LedgerInvoiceRow
-  } else {
-    try {
-      row = (await ledger.createMeumInvoices({ invoice_id: facts.invoiceId, ...fields })) as unknown as LedgerInvoiceRow
-    } catch (error) {
-      if (!isUniqueViolation(error)) throw error
-      // Another process created it a moment ago: record on top of its row.
-      return recordObservation(container, facts, observation, now)
-    }
-  }
-  return { row, transition, changed: allowed && transition.state !== current.state }
+  return recorded as unknown as { row: LedgerInvoiceRow; transition: Transition; changed: boolean }
 }

@@ -5,7 +5,7 @@ import type { MeumClient } from "../meum/client"
 import { MeumApiError } from "../meum/errors"
 import { ACTIVE_STATES } from "../../modules/meum-ledger/state-machine"
 import { factsOfInvoice, ledgerOf, recordObservation, type LedgerInvoiceRow } from "./ledger"
-import { observationOfSkipped, withCollectionLock } from "./reconcile-and-record"
+import { observationOfSkipped, withCollectionLock } from "./collection-lock"
 
 /** Active ledger invoices whose next check is due, the longest overdue first. */
 export async function dueLedgerInvoices(container: MedusaContainer, now: number, limit: number): Promise<Array<LedgerInvoiceRow & { provider_id: string }>> {

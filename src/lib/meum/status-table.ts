@@ -68,6 +68,44 @@ export const WEBHOOK_EVENT_TABLE = {
 } as const satisfies Record<WebhookEventType, WebhookAction>
 
 /**
+ * What an invoice's status means for reconciliation, in one word. Every other list of statuses in
+ * the plugin (open, dead, settled) is derived from this row.
+ */
+export type InvoicePhase = "open" | "paid" | "underpaid" | "dead" | "refunded" | "unknown"
+
+export const INVOICE_PHASE = {
+  pending: "open",
+  quoted: "open",
+  awaiting_payment: "open",
+  paid: "paid",
+  // Terminal at Meum (no top-up): the merchant accepts or rejects the shortfall.
+  underpaid: "underpaid",
+  // Terminal and unpaid: an order-first order waiting on it will never be paid by it.
+  expired: "dead",
+  cancelled: "dead",
+  failed: "dead",
+  refunded: "refunded",
+  unknown: "unknown",
+} as const satisfies Record<ReadInvoiceStatus, InvoicePhase>
+
+export const invoicePhase = (status: ReadInvoiceStatus): InvoicePhase => INVOICE_PHASE[status]
+
+/**
+ * The invoice status an event announces: the invoice read back from Meum must agree before the
+ * event is acted on (an event without one — created, refunded, test — is never acted on itself).
+ */
+export const STATUS_OF_EVENT = {
+  "invoice.created": undefined,
+  "invoice.paid": "paid",
+  "invoice.underpaid": "underpaid",
+  "invoice.failed": "failed",
+  "invoice.expired": "expired",
+  "invoice.cancelled": "cancelled",
+  "invoice.refunded": undefined,
+  "webhook.test": undefined,
+} as const satisfies Record<WebhookEventType, ReadInvoiceStatus | undefined>
+
+/**
  * Session status for an invoice. A paid invoice whose amount or currency differ from what the
  * session asked is never `captured`: it becomes `error` so the merchant has to look at it.
  */

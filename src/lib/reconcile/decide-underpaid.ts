@@ -18,7 +18,7 @@ import { readStoredSessionData } from "../session-data"
 import { cartAndOrder } from "./cart-and-order"
 import { isSealedAcceptance, sealAcceptedUnderpayment } from "../underpaid-decision-seal"
 import { factsOfInvoice, findLedgerInvoice, ledgerOf, recordObservation } from "../ledger/ledger"
-import { withCollectionLock } from "../ledger/reconcile-and-record"
+import { withCollectionLock } from "../ledger/collection-lock"
 import { moneyArrivedFor } from "../ledger/money-arrived"
 
 export type UnderpaidDecision = "accept" | "reject"

@@ -4,6 +4,51 @@ import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/postgresql"
 import { MeumCounter } from "./models/meum-counter"
 import { MeumInvoice } from "./models/meum-invoice"
 import { MeumWebhookEvent } from "./models/meum-webhook-event"
+import { isAllowedTransition, nextLedgerState, type LedgerState, type Observation, type Transition } from "./state-machine"
+
+/** Where an invoice belongs and what Meum said, as far as the recorder knows it. */
+export interface LedgerInvoiceFacts {
+  invoiceId: string
+  providerId: string
+  sessionId?: string
+  cartId?: string
+  paymentCollectionId?: string
+  externalOrderId?: string | null
+  amount?: string
+  currency?: string
+  meumStatus?: string | null
+  orderId?: string
+}
+
+export interface LedgerInvoiceRow {
+  id: string
+  invoice_id: string
+  provider_id: string
+  state: LedgerState
+  attempts: number
+  attention_reason: string | null
+  payment_session_id: string | null
+  payment_collection_id: string | null
+  cart_id: string | null
+  order_id: string | null
+  meum_status: string | null
+  next_check_at: Date | string | null
+  decision: string | null
+}
+
+export interface RecordedTransition {
+  row: LedgerInvoiceRow
+  transition: Transition
+  /** The state moved. */
+  changed: boolean
+  /** False: the machine refused the move (e.g. a resolved invoice seen again); only the facts were refreshed. */
+  allowed: boolean
+  previous: LedgerState
+}
+
+/** Postgres unique violation (23505), as the data layer reports it. */
+const isUniqueViolation = (error: unknown): boolean =>
+  /unique|duplicate|already exists/i.test(String((error as { message?: string })?.message ?? "")) || (error as { code?: string })?.code === "23505"
 
 /** How many samples a counter row keeps (the newest). */
 export const COUNTER_SAMPLES_KEPT = 5
@@ -14,6 +59,57 @@ export const COUNTER_SAMPLES_KEPT = 5
  * every adapter goes through.
  */
 export default class MeumLedgerService extends MedusaService({ MeumInvoice, MeumWebhookEvent, MeumCounter }) {
+  async findInvoiceRow(invoiceId: string): Promise<LedgerInvoiceRow | undefined> {
+    const [row] = await this.listMeumInvoices({ invoice_id: invoiceId })
+    return row as unknown as LedgerInvoiceRow | undefined
+  }
+
+  /**
+   * Records one observation of an invoice: upserts its row and moves it through the state machine
+   * (the only way a ledger state changes). A move the machine does not allow keeps the state and
+   * only refreshes what Meum said. Safe when two processes record the same invoice at once.
+   */
+  async recordObservation(facts: LedgerInvoiceFacts, observation: Observation, now: number = Date.now()): Promise<RecordedTransition> {
+    const existing = await this.findInvoiceRow(facts.invoiceId)
+    const current = existing ? { state: existing.state, attempts: existing.attempts } : { state: "open" as LedgerState, attempts: 0 }
+    const transition = nextLedgerState(current, observation)
+    const allowed = isAllowedTransition(current.state, transition.state)
+    const fields = {
+      provider_id: facts.providerId,
+      ...(facts.sessionId ? { payment_session_id: facts.sessionId } : {}),
+      ...(facts.cartId ? { cart_id: facts.cartId } : {}),
+      ...(facts.paymentCollectionId ? { payment_collection_id: facts.paymentCollectionId } : {}),
+      ...(facts.externalOrderId ? { external_order_id: facts.externalOrderId } : {}),
+      ...(facts.amount ? { amount: facts.amount } : {}),
+      ...(facts.currency ? { currency_code: facts.currency } : {}),
+      ...(facts.meumStatus ? { meum_status: facts.meumStatus } : {}),
+      ...(facts.orderId ? { order_id: facts.orderId } : {}),
+      last_checked_at: new Date(now),
+      ...(allowed
+        ? {
+            state: transition.state,
+            attempts: transition.attempts,
+            attention_reason: transition.state === "needs_attention" ? transition.reason ?? existing?.attention_reason ?? null : null,
+            next_check_at: transition.nextCheckInMs === null ? null : new Date(now + transition.nextCheckInMs),
+            last_error: "error" in observation ? observation.error.slice(0, 2000) : null,
+          }
+        : {}),
+    }
+    let row: LedgerInvoiceRow
+    if (existing) {
+      row = (await this.updateMeumInvoices({ id: existing.id, ...fields } as any)) as unknown as LedgerInvoiceRow
+    } else {
+      try {
+        row = (await this.createMeumInvoices({ invoice_id: facts.invoiceId, ...fields } as any)) as unknown as LedgerInvoiceRow
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error
+        // Another process created it a moment ago: record on top of its row.
+        return this.recordObservation(facts, observation, now)
+      }
+    }
+    return { row, transition, changed: allowed && transition.state !== current.state, allowed, previous: current.state }
+  }
+
   /**
    * Adds one to a counter row and returns its new count, in one statement: two processes bumping
    * the same key at once both count (a read-then-update through the generated CRUD would lose one).

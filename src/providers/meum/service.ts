@@ -34,6 +34,7 @@ import { MeumApiError } from "../../lib/meum/errors"
 import { toMeumAmount } from "../../lib/meum/money"
 import { orderReferenceOf } from "../../lib/meum/external-order-id"
 import { isOpenInvoiceStatus, type Invoice } from "../../lib/meum/schemas"
+import { recentPaidRead } from "../../lib/meum/recent-paid-reads"
 import { sessionStatusForInvoice, type SessionStatus } from "../../lib/meum/status-table"
 import { CART_REFERENCE_FIELD, verifyCartReference } from "../../lib/cart-reference"
 import { registerMeumProvider } from "../../lib/provider-registry"
@@ -316,7 +317,13 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     return { amount: stored.amount, currency: stored.currency, sessionId: stored.session_id }
   }
 
+  /**
+   * The invoice, from Meum — or from a paid read of it made seconds ago in this process (the
+   * reconcile workflow's read, just before Medusa asks authorize and capture about the same invoice).
+   */
   private async fetchInvoice(id: string, doing: string): Promise<Invoice> {
+    const recent = recentPaidRead(this.client_, id)
+    if (recent) return recent
     try {
       return await this.client_.getInvoice(id)
     } catch (error) {
@@ -401,7 +408,7 @@ function requireSafeCheckoutUrl(invoice: Invoice, log: OperatorLog): void {
 /**
  * When Medusa recreates a session after a failed completion it hands initiatePayment the old
  * session's data, whose invoice may be paid. Keeping its id lets the reconcile job adopt that
- * invoice even if every webhook retry is spent (adopt-orphaned-invoice.ts checks everything;
+ * invoice even if every webhook retry is spent (src/workflows/steps/adopt-paid-invoice.ts checks everything;
  * a storefront-supplied id is only a hint and cannot attach an invoice to another cart).
  */
 function previousInvoiceHint(data: Record<string, unknown>, newInvoiceId: string): { meum_previous_invoice_id?: string } {

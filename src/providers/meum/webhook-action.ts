@@ -10,7 +10,7 @@ import type { Logger, ProviderWebhookPayload, WebhookActionResult } from "@medus
 import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
 import { isKnownWebhookEventType, type Invoice } from "../../lib/meum/schemas"
-import { webhookActionForEvent } from "../../lib/meum/status-table"
+import { STATUS_OF_EVENT, webhookActionForEvent } from "../../lib/meum/status-table"
 import { verifyWebhookForEach, type VerifyWebhookResult, type WebhookCheckOptions } from "../../lib/meum/webhook-signature"
 import { askedFromMetadata, isPaidAsAsked, metadataSessionId } from "../../lib/meum/invoice-checks"
 import type { MeumProviderOptions } from "../../lib/provider-options"
@@ -28,15 +28,6 @@ export function rawBodyOf(rawData: unknown): Buffer | undefined {
     if (shaped.type === "Buffer" && Array.isArray(shaped.data)) return Buffer.from(shaped.data as number[])
   }
   return undefined
-}
-
-/** The event's expected invoice status: the re-fetched invoice must agree before we act. */
-const STATUS_FOR_EVENT: Record<string, string> = {
-  "invoice.paid": "paid",
-  "invoice.underpaid": "underpaid",
-  "invoice.failed": "failed",
-  "invoice.expired": "expired",
-  "invoice.cancelled": "cancelled",
 }
 
 export interface VerifiedInvoiceEvent {
@@ -157,7 +148,7 @@ export async function webhookActionAndData(
   const action = webhookActionForEvent(eventType)
   if (action === "not_supported") return NOT_SUPPORTED
 
-  const expectedStatus = STATUS_FOR_EVENT[eventType]
+  const expectedStatus = STATUS_OF_EVENT[eventType]
   if (expectedStatus && invoice.status !== expectedStatus) {
     logger.warn(`Meum webhook ${eventType} ignored: invoice ${invoice.id} is now ${invoice.status}`)
     return NOT_SUPPORTED

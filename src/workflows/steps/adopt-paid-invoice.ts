@@ -17,16 +17,17 @@
  * (so the shopper cannot pay twice) and its data then points at the paid invoice.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
-import type { MeumClient } from "../meum/client"
-import { MeumApiError } from "../meum/errors"
-import { meumAmountsEqual } from "../meum/money"
-import type { Invoice } from "../meum/schemas"
-import { cartIdOfInvoice } from "../meum/external-order-id"
-import { isMeumProviderId, meumRegistrationFor, sameMeumAccount, type MeumRegistration } from "../provider-registry"
-import { publicInvoiceFacts, readStoredSessionData } from "../session-data"
-import { askedFromMetadata } from "../meum/invoice-checks"
-import { withdrawManualRefunds, withdrawnRefundLog } from "../manual-refund-notes"
+import type { MeumClient } from "../../lib/meum/client"
+import { MeumApiError } from "../../lib/meum/errors"
+import { meumAmountsEqual } from "../../lib/meum/money"
+import type { Invoice } from "../../lib/meum/schemas"
+import { cartIdOfInvoice } from "../../lib/meum/external-order-id"
+import { isMeumProviderId, meumRegistrationFor, sameMeumAccount, type MeumRegistration } from "../../lib/provider-registry"
+import { publicInvoiceFacts, readStoredSessionData } from "../../lib/session-data"
+import { askedFromMetadata } from "../../lib/meum/invoice-checks"
+import { withdrawManualRefunds, withdrawnRefundLog } from "../../lib/manual-refund-notes"
 
 export type AdoptionResult =
   | { adopted: true; sessionId: string; paymentCollectionId: string; replacedInvoiceId?: string }
@@ -193,3 +194,33 @@ async function recomputeCapturedAmount(container: MedusaContainer, paymentCollec
   // The payment module's update takes the computed fields too (its DTO type lists fewer).
   await payment.updatePaymentCollections(paymentCollectionId, { captured_amount: captured, refunded_amount: refunded } as never)
 }
+
+export interface AdoptedInvoice {
+  /** The session that now holds the paid invoice, with what the capture branch needs. */
+  sessionId?: string
+  cartId?: string
+  paymentCollectionId?: string
+  reason?: string
+}
+
+/**
+ * The step: a live session of the invoice's cart takes the paid invoice. No compensation: the
+ * session's data pointing at the paid invoice is what a retry needs, and its own unpaid invoice,
+ * once cancelled at Meum, stays cancelled.
+ */
+export const adoptPaidInvoiceStep = createStep(
+  "adopt-paid-meum-invoice",
+  async ({ invoice, providerId, sessionId }: { invoice: Invoice; providerId: string; sessionId: string }, { container }) => {
+    const registration = meumRegistrationFor(container, providerId)!
+    const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+    const adoption = await adoptOrphanedPaidInvoice(container as unknown as MedusaContainer, registration, invoice, sessionId)
+    if (!adoption.adopted) {
+      logger.error(`Meum invoice ${invoice.id} is PAID but its payment session ${sessionId} no longer holds it and it cannot be attached to its cart (${adoption.reason}): place or refund the order by hand`)
+      return new StepResponse<AdoptedInvoice>({ reason: adoption.reason })
+    }
+    if (adoption.replacedInvoiceId) {
+      logger.warn(`Meum invoice ${invoice.id} is paid but Medusa had replaced its payment session ${sessionId}: session ${adoption.sessionId} adopted it (its own invoice ${adoption.replacedInvoiceId} was cancelled)`)
+    }
+    return new StepResponse<AdoptedInvoice>({ sessionId: adoption.sessionId, paymentCollectionId: adoption.paymentCollectionId, cartId: cartIdOfInvoice(invoice) })
+  }
+)

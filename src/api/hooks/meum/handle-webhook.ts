@@ -15,7 +15,7 @@
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { meumRegistrations, type MeumRegistration } from "../../../lib/provider-registry"
-import type { ReconcileOutcome } from "../../../lib/reconcile/reconcile-meum-session"
+import type { ReconcileOutcome } from "../../../workflows/reconcile-outcome"
 import { settleWithin, STILL_RUNNING, webhookWorkQueue } from "../../../lib/reconcile/webhook-work-queue"
 import { cartIdOfInvoice } from "../../../lib/meum/external-order-id"
 import { claimDelivery, finishDelivery } from "../../../lib/ledger/deliveries"
@@ -30,7 +30,7 @@ import { signatureValueCapExceeded } from "../../../lib/meum/webhook-signature"
 import { readRawBody } from "./raw-body"
 import { rejectDelivery, webhookHeaderLengths } from "./rejected-delivery"
 import { sessionIdFinder } from "./session-of-invoice"
-import { reconcileMeumSessionWorkflow } from "../../../workflows/reconcile-meum-session"
+import { runReconcileMeumSession } from "../../../workflows/run-reconcile-meum-session"
 
 /**
  * Verifies the delivery against the candidates ONCE (one HMAC per distinct secret, one parse,
@@ -128,12 +128,8 @@ export async function handleMeumWebhook(req: MedusaRequest, res: MedusaResponse,
     const cartId = cartIdOfInvoice(verified.event.invoice)
     const work = queue.run(
       cartId ?? sessionId,
-      async () => {
-        const { result } = await reconcileMeumSessionWorkflow(req.scope).run({
-          input: { session_id: sessionId, invoice_id: invoiceId, provider_id: chosen.providerId },
-        })
-        return result
-      },
+      // The invoice just read to check the event is the run's read: it is not read again.
+      () => runReconcileMeumSession(req.scope, { session_id: sessionId, invoice_id: invoiceId, provider_id: chosen.providerId, invoice: verified.event.invoice }),
       invoiceId
     )
     const result = await settleWithin(work, chosen.options.webhookResponseBudgetMs).catch(async (error: Error) => {

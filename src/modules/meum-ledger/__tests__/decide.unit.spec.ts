@@ -1,0 +1,116 @@
+/**
+ * The decision table: every cell of (ledger state × Meum status × Medusa facts) has one answer.
+ * The first table spells out the action and observation for a first sight of each Meum status in
+ * each situation; the sweep below walks every ledger state and attention reason over the same
+ * cells and checks that the state only decides whether the merchant holds the invoice (and the
+ * transition), never which action runs.
+ */
+import { decide, handedToMerchant, type DecisionInput, type MedusaFacts } from "../decide"
+import { ATTENTION_REASONS, LEDGER_STATES, nextLedgerState } from "../state-machine"
+import { INVOICE_PHASE } from "../../../lib/meum/status-table"
+import type { ReadInvoiceStatus } from "../../../lib/meum/schemas"
+
+const NOW = 1_800_000_000_000
+const GRACE = 15 * 60_000
+
+type Profile = "pf_new" | "pf_placed" | "pf_orphan" | "of_grace" | "of_late" | "of_kept" | "of_canceled"
+const PROFILES: Record<Profile, { medusa: MedusaFacts; deadSinceMs: number }> = {
+  pf_new: { medusa: { mode: "pay_first", heldBySession: true, sessionStatus: "pending", captured: false, hasCart: true }, deadSinceMs: NOW },
+  pf_placed: { medusa: { mode: "pay_first", heldBySession: true, sessionStatus: "authorized", captured: true, hasCart: true, order: { id: "order_1", status: "pending" } }, deadSinceMs: NOW },
+  pf_orphan: { medusa: { mode: "pay_first", heldBySession: false, captured: false, hasCart: false }, deadSinceMs: NOW },
+  of_grace: { medusa: { mode: "order_first", heldBySession: true, sessionStatus: "pending_authorization", captured: false, hasCart: true, order: { id: "order_1", status: "pending" } }, deadSinceMs: NOW - 1_000 },
+  of_late: { medusa: { mode: "order_first", heldBySession: true, sessionStatus: "pending_authorization", captured: false, hasCart: true, order: { id: "order_1", status: "pending" } }, deadSinceMs: NOW - 2 * GRACE },
+  of_kept: {
+    medusa: { mode: "order_first", heldBySession: true, sessionStatus: "pending_authorization", captured: false, hasCart: true, order: { id: "order_1", status: "pending" }, moneyArrivedElsewhere: "it holds captured payment pay_2" },
+    deadSinceMs: NOW - 2 * GRACE,
+  },
+  of_canceled: { medusa: { mode: "order_first", heldBySession: true, sessionStatus: "canceled", captured: false, hasCart: true, order: { id: "order_1", status: "canceled" } }, deadSinceMs: NOW - 2 * GRACE },
+}
+const PROFILE_ORDER = Object.keys(PROFILES) as Profile[]
+
+/** `paid!` is a paid invoice whose amount or currency differ from what was asked. */
+type Cell = ReadInvoiceStatus | "paid!"
+const CELLS: Cell[] = ["pending", "quoted", "awaiting_payment", "paid", "paid!", "underpaid", "expired", "cancelled", "failed", "refunded", "unknown"]
+
+// action/observation per profile, in PROFILE_ORDER: pf_new pf_placed pf_orphan of_grace of_late of_kept of_canceled
+const TABLE: Record<Cell, string> = {
+  pending:          "nothing/open        nothing/open       nothing/abandoned          nothing/open         nothing/open           nothing/open                            nothing/open",
+  quoted:           "nothing/open        nothing/open       nothing/abandoned          nothing/open         nothing/open           nothing/open                            nothing/open",
+  awaiting_payment: "nothing/open        nothing/open       nothing/abandoned          nothing/open         nothing/open           nothing/open                            nothing/open",
+  paid:             "capture/captured    duplicate/captured adopt/captured             capture/captured     capture/captured       capture/captured                        nothing/paid_without_order",
+  "paid!":          "refresh/amount_mismatch refresh/amount_mismatch nothing/paid_without_order refresh/amount_mismatch refresh/amount_mismatch refresh/amount_mismatch refresh/amount_mismatch",
+  underpaid:        "refresh/underpaid   refresh/underpaid  nothing/underpaid          duplicate/underpaid  duplicate/underpaid    duplicate/underpaid                     refresh/underpaid",
+  expired:          "refresh/dead        refresh/dead       nothing/dead               nothing/grace        cancel_order/dead      refresh/order_paid_not_cancelled        duplicate/dead",
+  cancelled:        "refresh/dead        refresh/dead       nothing/dead               nothing/grace        cancel_order/dead      refresh/order_paid_not_cancelled        duplicate/dead",
+  failed:           "refresh/dead        refresh/dead       nothing/dead               nothing/grace        cancel_order/dead      refresh/order_paid_not_cancelled        refresh/dead",
+  refunded:         "refresh/refunded    refresh/refunded   nothing/dead               refresh/refunded     refresh/refunded       refresh/refunded                        duplicate/refunded",
+  unknown:          "nothing/unknown_status nothing/unknown_status nothing/unknown_status nothing/unknown_status nothing/unknown_status nothing/unknown_status nothing/unknown_status",
+}
+
+function inputFor(cell: Cell, profile: Profile, row?: DecisionInput["row"], force = false): DecisionInput {
+  const status: ReadInvoiceStatus = cell === "paid!" ? "paid" : cell
+  const { medusa, deadSinceMs } = PROFILES[profile]
+  return { row, invoice: { status, paidAsAsked: cell === "paid", deadSinceMs }, medusa, now: NOW, graceMs: GRACE, force }
+}
+
+function cellOf(input: DecisionInput): string {
+  const { action, observation } = decide(input)
+  const kind = action.kind === "capture_and_complete" ? "capture" : action.kind === "refresh_session" ? "refresh" : action.kind === "nothing" && action.duplicate ? "duplicate" : action.kind
+  return `${kind}/${observation?.kind ?? "-"}`
+}
+
+describe("decide: first sight of every Meum status in every situation", () => {
+  const cases = CELLS.flatMap((cell) => PROFILE_ORDER.map((profile, i) => [cell, profile, TABLE[cell].trim().split(/\s+/)[i]] as const))
+
+  it("covers every Meum status the plugin reads", () => {
+    expect(new Set(CELLS.map((cell) => (cell === "paid!" ? "paid" : cell)))).toEqual(new Set(Object.keys(INVOICE_PHASE)))
+    expect(cases).toHaveLength(CELLS.length * PROFILE_ORDER.length)
+  })
+
+  it.each(cases)("%s × %s → %s", (cell, profile, expected) => {
+    expect(cellOf(inputFor(cell, profile))).toBe(expected)
+  })
+})
+
+describe("decide: every ledger state over the same cells", () => {
+  const rows = LEDGER_STATES.flatMap((state) =>
+    state === "needs_attention" ? ATTENTION_REASONS.map((reason) => ({ state, reason: reason as string | null })) : [{ state, reason: null as string | null }]
+  )
+
+  it.each(rows)("$state ($reason): held for the merchant, or the first-sight action with the machine's transition", ({ state, reason }) => {
+    const row = { state, attempts: 2, attention_reason: reason, decision: null }
+    for (const cell of CELLS) {
+      for (const profile of PROFILE_ORDER) {
+        const decision = decide(inputFor(cell, profile, row))
+        if (handedToMerchant(row)) {
+          expect(decision.action.kind).toBe("hold")
+          // The admin's "Re-check now" acts anyway, as on a first sight.
+          expect(cellOf(inputFor(cell, profile, row, true)).split("/")[0]).toBe(cellOf(inputFor(cell, profile)).split("/")[0])
+          continue
+        }
+        expect(cellOf(inputFor(cell, profile, row)).split("/")[0]).toBe(cellOf(inputFor(cell, profile)).split("/")[0])
+        expect(decision.next).toEqual(nextLedgerState({ state, attempts: 2 }, decision.observation!))
+      }
+    }
+  })
+
+  it("an underpayment the merchant accepted is recorded as captured, a refund after completion raises", () => {
+    const accepted = decide(inputFor("underpaid", "pf_new", { state: "needs_attention", attempts: 0, attention_reason: "underpaid", decision: "accepted" }))
+    expect(accepted.observation).toEqual({ kind: "captured", orderPlaced: true })
+    const refunded = decide(inputFor("refunded", "pf_new", { state: "completed", attempts: 0, attention_reason: null, decision: null }))
+    expect(refunded.raise).toBe("refunded_after_capture")
+    expect(decide(inputFor("refunded", "pf_new")).next?.state).toBe("closed")
+  })
+
+  it("never captures an invoice not paid as asked, never cancels an order whose money arrived", () => {
+    for (const state of LEDGER_STATES) {
+      for (const cell of CELLS) {
+        for (const profile of PROFILE_ORDER) {
+          const { action } = decide(inputFor(cell, profile, { state, attempts: 0, attention_reason: null, decision: null }, true))
+          if (action.kind === "capture_and_complete" || action.kind === "adopt") expect(cell).toBe("paid")
+          if (action.kind === "cancel_order") expect(PROFILES[profile].medusa.moneyArrivedElsewhere).toBeUndefined()
+        }
+      }
+    }
+  })
+})

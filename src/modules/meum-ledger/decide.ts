@@ -1,0 +1,190 @@
+/**
+ * THE reconciliation decision: given the ledger row of an invoice, the invoice as Meum reports it
+ * and the Medusa facts that matter, what to do and where the row goes. The workflow
+ * (src/workflows/reconcile-meum-invoice.ts) gathers the inputs, asks this function once, runs the
+ * action and records the transition it names — it decides nothing itself. Pure: no Medusa import,
+ * no clock, no I/O; the decision table test walks every cell.
+ */
+import { invoicePhase, sessionStatusForInvoice, type CheckoutMode, type SessionStatus } from "../../lib/meum/status-table"
+import type { ReadInvoiceStatus } from "../../lib/meum/schemas"
+import {
+  DEFAULT_MACHINE_SETTINGS,
+  nextLedgerState,
+  type AttentionReason,
+  type LedgerPosition,
+  type MachineSettings,
+  type Observation,
+  type Transition,
+} from "./state-machine"
+
+/** What the ledger knows of the invoice (no row yet: first sight). */
+export interface LedgerRowFacts extends LedgerPosition {
+  attention_reason: string | null
+  /** The merchant's decision on an underpayment or a raised invoice ("accepted", "rejected", "resolved"). */
+  decision: string | null
+}
+
+/** The invoice as Meum reports it, reduced to what decides. */
+export interface InvoiceFacts {
+  status: ReadInvoiceStatus
+  /** Paid the amount and currency that were asked (only meaningful when paid). */
+  paidAsAsked: boolean
+  /** Epoch ms since when a dead invoice is dead (its last update, else its expiry). */
+  deadSinceMs?: number
+}
+
+/** The Medusa side, read in one go before deciding. */
+export interface MedusaFacts {
+  mode: CheckoutMode
+  /** A live payment session holds this invoice (false: the session was replaced or deleted). */
+  heldBySession: boolean
+  sessionStatus?: string
+  /** The session's Payment exists and is captured. */
+  captured: boolean
+  /** The session's payment collection belongs to a cart (false: no cart link, e.g. a deleted cart). */
+  hasCart: boolean
+  order?: { id: string; status: string }
+  /** Order-first: why the order's money arrived another way (a captured payment, another paid invoice). */
+  moneyArrivedElsewhere?: string
+}
+
+export interface DecisionInput {
+  row?: LedgerRowFacts
+  invoice: InvoiceFacts
+  medusa: MedusaFacts
+  /** Admin "Re-check now": act even on an invoice handed to the merchant. */
+  force?: boolean
+  now: number
+  /** Order-first grace after an invoice dies before its order is cancelled. */
+  graceMs: number
+  settings?: MachineSettings
+}
+
+export type ReconcileAction =
+  /** Medusa's processPaymentWorkflow: captured → Payment + Capture, cart completed into an order. */
+  | { kind: "capture_and_complete" }
+  /** A paid invoice its session no longer holds: a live session of its cart takes it, then captures. */
+  | { kind: "adopt" }
+  /** Order-first, dead past its grace: cancel the order (Medusa releases its reservations). */
+  | { kind: "cancel_order"; orderId: string }
+  /** Store the status table's answer on the session (Medusa's authorizePaymentSession asks the provider). */
+  | { kind: "refresh_session"; sessionStatus: SessionStatus }
+  /** Nothing to do at Meum or in Medusa; the ledger row still moves. */
+  | { kind: "nothing"; duplicate: boolean }
+  /** The merchant has it (or it waits): not acted on, not recorded. */
+  | { kind: "hold"; reason: string }
+
+export interface Decision {
+  action: ReconcileAction
+  /** What the run observed when the action succeeds (undefined with `hold`). */
+  observation?: Observation
+  /** The ledger position after a successful action (undefined with `hold`). */
+  next?: Transition
+  /** Raised for the merchant by this decision (also in next.reason). */
+  raise?: AttentionReason
+}
+
+/**
+ * Not acted on again without the merchant: a decided invoice, and a completion (or an order
+ * cancellation) that kept failing — each completion try may make Medusa replace the session, i.e.
+ * a new invoice and a duplicate Payment. Other reasons (underpaid, mismatch, unknown) are safe to look at.
+ */
+export function handedToMerchant(row: Pick<LedgerRowFacts, "state" | "attention_reason"> | undefined): boolean {
+  if (!row) return false
+  return row.state === "resolved" || (row.state === "needs_attention" && (row.attention_reason === "completion_failing" || row.attention_reason === "order_cancel_failing"))
+}
+
+export function decide(input: DecisionInput): Decision {
+  const { row, invoice, medusa } = input
+  const settings = input.settings ?? DEFAULT_MACHINE_SETTINGS
+  if (!input.force && handedToMerchant(row)) {
+    return { action: { kind: "hold", reason: `the invoice is ${row!.state} (${row!.attention_reason ?? row!.decision ?? "decided"}): the merchant handles it` } }
+  }
+  const position: LedgerPosition = row ? { state: row.state, attempts: row.attempts } : { state: "open", attempts: 0 }
+  const to = (action: ReconcileAction, observation: Observation): Decision => {
+    const next = nextLedgerState(position, observation, settings)
+    return { action, observation, next, ...(next.state === "needs_attention" && next.reason ? { raise: next.reason } : {}) }
+  }
+  const phase = invoicePhase(invoice.status)
+
+  if (!medusa.heldBySession) return orphaned(phase, invoice, to)
+
+  switch (phase) {
+    case "unknown":
+      // Forward compatibility: a status Meum's docs do not list changes nothing in Medusa.
+      return to({ kind: "nothing", duplicate: false }, { kind: "unknown_status" })
+    case "open":
+      return to({ kind: "nothing", duplicate: false }, { kind: "open" })
+    case "paid": {
+      if (!invoice.paidAsAsked) {
+        // Never captured silently: the session becomes `error` for the merchant.
+        return to({ kind: "refresh_session", sessionStatus: sessionStatusForInvoice("paid", medusa.mode, false) }, { kind: "amount_mismatch" })
+      }
+      if (medusa.captured && (medusa.order || !medusa.hasCart)) {
+        return to({ kind: "nothing", duplicate: true }, { kind: "captured", orderPlaced: true })
+      }
+      if (medusa.order?.status === "canceled") {
+        // Paid for an order the store cancelled (order-first past its grace, or by hand): the merchant decides.
+        return to({ kind: "nothing", duplicate: false }, { kind: "paid_without_order" })
+      }
+      return to({ kind: "capture_and_complete" }, { kind: "captured", orderPlaced: true })
+    }
+    case "dead":
+      if (medusa.mode === "order_first" && medusa.order) return orderFirstDead(input, to)
+      return refreshOr(input, to, { kind: "dead" })
+    case "underpaid":
+      // Accepted by the merchant: the sealed acceptance makes the session authorized.
+      return refreshOr(input, to, row?.decision === "accepted" ? { kind: "captured", orderPlaced: true } : { kind: "underpaid" })
+    case "refunded": {
+      const wasCaptured = row?.state === "completed" || medusa.captured || medusa.sessionStatus === "authorized"
+      return refreshOr(input, to, { kind: "refunded", wasCaptured })
+    }
+  }
+}
+
+type To = (action: ReconcileAction, observation: Observation) => Decision
+
+/** Stores the status table's answer on the session unless it is already there. */
+function refreshOr(input: DecisionInput, to: To, observation: Observation): Decision {
+  const target = sessionStatusForInvoice(input.invoice.status, input.medusa.mode)
+  if (input.medusa.sessionStatus === target) return to({ kind: "nothing", duplicate: true }, observation)
+  return to({ kind: "refresh_session", sessionStatus: target }, observation)
+}
+
+/** Order-first, the invoice died: wait out the grace, then cancel the order — unless its money arrived. */
+function orderFirstDead(input: DecisionInput, to: To): Decision {
+  const order = input.medusa.order!
+  const remainingMs = (input.invoice.deadSinceMs ?? 0) + input.graceMs - input.now
+  if (order.status !== "canceled" && remainingMs > 0) {
+    // The session stays awaiting so the job comes back after the grace period.
+    return to({ kind: "nothing", duplicate: false }, { kind: "grace", remainingMs })
+  }
+  if (order.status === "canceled") return refreshOr(input, to, { kind: "dead" })
+  // An order whose money arrived is never cancelled by the plugin (e.g. another invoice of its cart was paid).
+  if (input.medusa.moneyArrivedElsewhere) return refreshOr(input, to, { kind: "order_paid_not_cancelled" })
+  return to({ kind: "cancel_order", orderId: order.id }, { kind: "dead" })
+}
+
+/** An invoice its session no longer holds: a paid one is adopted, the others only move the ledger. */
+function orphaned(phase: ReturnType<typeof invoicePhase>, invoice: InvoiceFacts, to: To): Decision {
+  switch (phase) {
+    case "paid":
+      return invoice.paidAsAsked ? to({ kind: "adopt" }, { kind: "captured", orderPlaced: true }) : to({ kind: "nothing", duplicate: false }, { kind: "paid_without_order" })
+    case "open":
+      return to({ kind: "nothing", duplicate: false }, { kind: "abandoned" })
+    case "unknown":
+      return to({ kind: "nothing", duplicate: false }, { kind: "unknown_status" })
+    case "underpaid":
+      return to({ kind: "nothing", duplicate: false }, { kind: "underpaid" })
+    case "dead":
+    case "refunded":
+      return to({ kind: "nothing", duplicate: false }, { kind: "dead" })
+  }
+}
+
+/** What a failed action observed: a completion or a cancellation counts towards the merchant, anything else backs off. */
+export function failureObservation(action: ReconcileAction, error: string): Observation {
+  if (action.kind === "capture_and_complete" || action.kind === "adopt") return { kind: "completion_failed", error }
+  if (action.kind === "cancel_order") return { kind: "order_cancel_failed", error }
+  return { kind: "check_failed", error }
+}

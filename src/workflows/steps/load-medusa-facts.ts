@@ -1,0 +1,87 @@
+/**
+ * Everything the decision needs from Medusa and the ledger, read in one place before deciding:
+ * the session and its payment, the cart and its order, the ledger row, and — only for an
+ * order-first order whose invoice died — whether the order's money arrived another way.
+ */
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import { invoicePhase } from "../../lib/meum/status-table"
+import { askedFromMetadata, isPaidAsAsked } from "../../lib/meum/invoice-checks"
+import { meumRegistrationFor } from "../../lib/provider-registry"
+import { readStoredSessionData } from "../../lib/session-data"
+import { cartAndOrder } from "../../lib/reconcile/cart-and-order"
+import { moneyArrivedFor } from "../../lib/ledger/money-arrived"
+import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
+import type MeumLedgerService from "../../modules/meum-ledger/service"
+import type { LedgerInvoiceRow } from "../../modules/meum-ledger/service"
+import type { InvoiceFacts, MedusaFacts } from "../../modules/meum-ledger/decide"
+import type { LocatedInvoice } from "./locate-meum-invoice"
+import type { ReadInvoiceResult } from "./read-meum-invoice"
+
+export interface LoadedFacts {
+  row?: LedgerInvoiceRow
+  invoice?: InvoiceFacts
+  medusa?: MedusaFacts
+  graceMs: number
+  /** The session as Medusa holds it (the capture branch needs its amount). */
+  session?: { id: string; amount: number; status: string; paymentId?: string }
+  cartId?: string
+}
+
+interface SessionRow {
+  id: string
+  status: string
+  provider_id: string
+  amount: unknown
+  data: Record<string, unknown>
+  payment_collection_id: string
+  payment?: { id: string; captured_at?: Date | string | null } | null
+}
+
+async function orderStatus(container: MedusaContainer, orderId: string): Promise<string> {
+  const { data } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ["id", "status"], filters: { id: orderId } })
+  return (data[0] as { status?: string } | undefined)?.status ?? "unknown"
+}
+
+export const loadMedusaFactsStep = createStep(
+  "load-medusa-facts",
+  async ({ located, read }: { located: LocatedInvoice; read: ReadInvoiceResult }, { container }) => {
+    const ledger = container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService
+    const invoiceId = read.invoice?.id ?? located.invoiceId
+    const row = invoiceId && !located.skip ? await ledger.findInvoiceRow(invoiceId) : undefined
+    const registration = meumRegistrationFor(container, located.providerId)
+    const graceMs = (registration?.options.orderFirstGraceSeconds ?? 0) * 1000
+    const invoice = read.invoice
+    if (located.skip || !invoice) return new StepResponse<LoadedFacts>({ row, graceMs })
+
+    const [found] = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ id: located.sessionId }, { relations: ["payment"] })) as unknown as SessionRow[]
+    const session = found && readStoredSessionData(found.data)?.invoice_id === invoice.id ? found : undefined
+    // The session's own registration decides the checkout mode; an orphaned invoice has no session to decide for.
+    const mode = meumRegistrationFor(container, session?.provider_id ?? located.providerId)?.options.orderFirst ? "order_first" : "pay_first"
+    const stored = session ? readStoredSessionData(session.data) : undefined
+    const asked = stored ? { amount: stored.amount, currency: stored.currency } : askedFromMetadata(invoice)
+    const { cartId, orderId } = session ? await cartAndOrder(container, session.payment_collection_id) : {}
+    const order = orderId ? { id: orderId, status: await orderStatus(container, orderId) } : undefined
+    const phase = invoicePhase(invoice.status)
+    const moneyArrivedElsewhere =
+      mode === "order_first" && phase === "dead" && order && order.status !== "canceled" ? await moneyArrivedFor(container, order.id, cartId) : undefined
+    const deadSinceMs = phase === "dead" ? Date.parse(invoice.updated_at ?? invoice.expires_at ?? "") || 0 : undefined
+    return new StepResponse<LoadedFacts>({
+      row,
+      graceMs,
+      cartId,
+      invoice: { status: invoice.status, paidAsAsked: invoice.status === "paid" && isPaidAsAsked(invoice, asked), ...(deadSinceMs !== undefined ? { deadSinceMs } : {}) },
+      medusa: {
+        mode,
+        heldBySession: Boolean(session),
+        sessionStatus: session?.status,
+        captured: Boolean(session?.payment?.captured_at),
+        hasCart: Boolean(cartId),
+        ...(order ? { order } : {}),
+        ...(moneyArrivedElsewhere ? { moneyArrivedElsewhere } : {}),
+      },
+      ...(session ? { session: { id: session.id, amount: Number(session.amount), status: session.status, paymentId: session.payment?.id } } : {}),
+    })
+  }
+)

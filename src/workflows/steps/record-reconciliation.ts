@@ -1,0 +1,149 @@
+/**
+ * Records what the run did as ONE ledger transition (through the ledger service's state machine)
+ * and turns it into the run's outcome. A completion that did not produce an order is a failure the
+ * ledger counts; the workflow reports it (`error`) and the caller answers 5xx / retries later.
+ */
+import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
+import type { MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
+import type { Invoice } from "../../lib/meum/schemas"
+import { factsOfInvoice } from "../../lib/ledger/ledger"
+import { cartAndOrder } from "../../lib/reconcile/cart-and-order"
+import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
+import type MeumLedgerService from "../../modules/meum-ledger/service"
+import { failureObservation, type Decision } from "../../modules/meum-ledger/decide"
+import type { Observation } from "../../modules/meum-ledger/state-machine"
+import type { ReconcileOutcome } from "../reconcile-outcome"
+import type { LocatedInvoice } from "./locate-meum-invoice"
+import type { LoadedFacts } from "./load-medusa-facts"
+import { retireDuplicatePaymentRecords, type AdoptedInvoice } from "./adopt-paid-invoice"
+
+export interface RecordInput {
+  located: LocatedInvoice
+  invoice?: Invoice
+  notFound?: boolean
+  facts: LoadedFacts
+  decision: Decision
+  /** The session the capture branch worked on (the located one, or the one that adopted the invoice). */
+  captureTarget?: { sessionId: string; paymentCollectionId?: string }
+  completion?: { error?: string }
+  adopted?: AdoptedInvoice
+  cancelled?: { error?: string }
+  refreshed?: { sessionStatus?: string }
+  now?: number
+}
+
+export interface RecordResult {
+  outcome: ReconcileOutcome
+  /** Set when the decided action failed in a way the caller must retry (5xx to Meum, the job's backoff). */
+  error?: string
+}
+
+async function placed(container: MedusaContainer, sessionId: string): Promise<{ captured: boolean; cartId?: string; orderId?: string }> {
+  const [session] = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ id: sessionId }, { relations: ["payment"] })) as Array<{
+    payment_collection_id: string
+    payment?: { captured_at?: Date | string | null } | null
+  }>
+  if (!session) return { captured: false }
+  return { captured: Boolean(session.payment?.captured_at), ...(await cartAndOrder(container, session.payment_collection_id)) }
+}
+
+export const recordReconciliationStep = createStep("record-meum-reconciliation", async (input: RecordInput, { container: scope }) => {
+  const container = scope as unknown as MedusaContainer
+  const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  const ledger = container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService
+  const { decision, located, invoice, facts } = input
+  const action = decision.action
+  const done = (outcome: ReconcileOutcome, error?: string) => new StepResponse<RecordResult>({ outcome, ...(error ? { error } : {}) })
+  if (action.kind === "hold") return done({ outcome: "skipped", reason: action.reason })
+
+  if (!invoice) {
+    // Meum does not know it (404): a known row is closed, nothing else is learned.
+    if (facts.row && located.invoiceId) await ledger.recordObservation({ invoiceId: located.invoiceId, providerId: facts.row.provider_id }, { kind: "dead" }, input.now)
+    return done({ outcome: "skipped", reason: `invoice ${located.invoiceId} is unknown to Meum` })
+  }
+
+  let observation: Observation = decision.observation!
+  let outcome: ReconcileOutcome
+  let error: string | undefined
+  let orderId = facts.medusa?.order?.id
+  const status = invoice.status
+
+  switch (action.kind) {
+    case "capture_and_complete":
+    case "adopt": {
+      if (action.kind === "adopt" && !input.adopted?.sessionId) {
+        observation = { kind: "paid_without_order" }
+        outcome = { outcome: "skipped", reason: `orphaned paid invoice: ${input.adopted?.reason ?? "not adopted"}` }
+        break
+      }
+      const target = input.captureTarget!
+      const after = await placed(container, target.sessionId)
+      orderId = after.orderId
+      if (!after.captured || (after.cartId && !after.orderId)) {
+        error = !after.captured
+          ? `Meum session ${target.sessionId}: the payment was not captured`
+          : `Meum session ${target.sessionId}: paid, but the order was not created yet${input.completion?.error ? ` (${input.completion.error})` : ""}`
+        observation = failureObservation(action, error)
+        outcome = { outcome: "skipped", reason: error }
+        break
+      }
+      if (action.kind === "adopt" && input.adopted?.paymentCollectionId) {
+        const retired = await retireDuplicatePaymentRecords(container, input.adopted.paymentCollectionId, invoice.id, target.sessionId)
+        if (retired.length) logger.warn(`Meum invoice ${invoice.id}: cancelled the duplicate payment record(s) ${retired.join(", ")} of the replaced session`)
+      }
+      outcome = { outcome: "captured", duplicate: false, orderId }
+      break
+    }
+    case "cancel_order":
+      if (input.cancelled?.error) {
+        observation = failureObservation(action, input.cancelled.error)
+        outcome = { outcome: "order_cancel_failed", invoiceStatus: status, orderId: action.orderId, error: input.cancelled.error }
+      } else {
+        outcome = { outcome: "order_canceled", invoiceStatus: status, orderId: action.orderId }
+      }
+      break
+    case "refresh_session":
+    case "nothing":
+      outcome = outcomeOf(decision, status, input, orderId)
+      break
+  }
+
+  const recorded = await ledger.recordObservation({ ...factsOfInvoice(invoice, located.providerId ?? facts.row?.provider_id ?? ""), ...(orderId ? { orderId } : {}) }, observation, input.now)
+  if (!recorded.allowed) logger.warn(`Meum ledger: invoice ${invoice.id} stays ${recorded.previous} (${observation.kind} would make it ${recorded.transition.state})`)
+  if (recorded.changed && recorded.row.state === "needs_attention") {
+    logger.error(`Meum invoice ${invoice.id} (${status}) needs the merchant: ${recorded.row.attention_reason}${error ? ` after ${recorded.row.attempts} attempts (${error})` : ""} (admin → Meum)`)
+  } else if (outcome.outcome === "order_cancel_failed") {
+    logger.warn(`Meum: cancelling order ${outcome.orderId} of ${status} invoice ${invoice.id} failed (attempt ${recorded.row.attempts}), will retry: ${outcome.error}`)
+  }
+  return done(outcome, error)
+})
+
+function outcomeOf(decision: Decision, status: Invoice["status"], input: RecordInput, orderId: string | undefined): ReconcileOutcome {
+  const observation = decision.observation!
+  const duplicate = decision.action.kind === "nothing" && decision.action.duplicate
+  if (!input.facts.medusa?.heldBySession) {
+    return { outcome: "skipped", reason: `invoice ${input.invoice!.id} is not the session's invoice and is not paid` }
+  }
+  switch (observation.kind) {
+    case "open":
+      return { outcome: "open", invoiceStatus: status }
+    case "unknown_status":
+      return { outcome: "unknown_status", reportedStatus: input.invoice!.reported_status ?? null }
+    case "grace":
+      return { outcome: "awaiting_grace", invoiceStatus: status, orderId: orderId!, remainingMs: observation.remainingMs }
+    case "captured":
+      return status === "paid" ? { outcome: "captured", duplicate: true, orderId } : { outcome: "updated", duplicate, invoiceStatus: status, sessionStatus: input.refreshed?.sessionStatus ?? input.facts.medusa.sessionStatus ?? "" }
+    case "amount_mismatch":
+      return { outcome: "mismatch", invoiceStatus: status }
+    case "order_paid_not_cancelled":
+      return { outcome: "order_kept", invoiceStatus: status, orderId: orderId!, reason: input.facts.medusa.moneyArrivedElsewhere ?? "its money arrived" }
+    case "paid_without_order":
+      return { outcome: "skipped", reason: `invoice ${input.invoice!.id} is paid but its order ${orderId ?? ""} was cancelled` }
+    default: {
+      if (decision.action.kind === "refresh_session") return { outcome: "updated", duplicate: false, invoiceStatus: status, sessionStatus: input.refreshed?.sessionStatus ?? decision.action.sessionStatus }
+      if (input.facts.medusa.order?.status === "canceled" && input.facts.medusa.mode === "order_first") return { outcome: "order_canceled", invoiceStatus: status, orderId: orderId! }
+      return { outcome: "updated", duplicate, invoiceStatus: status, sessionStatus: input.facts.medusa.sessionStatus ?? "" }
+    }
+  }
+}
