@@ -202,6 +202,31 @@ it("the admin re-check on a server while the job handles the same invoice on the
   expect((await capturesPerCollection([cart.collectionId])).get(cart.collectionId)).toBe(1)
 })
 
+it("a server that dies is started again, and the proxy answers every request while it is down", async () => {
+  const victim: MedusaProcess = cluster.servers[0]
+  const { pid, restarts } = victim
+  const gone = victim.exited
+  const back = victim.whenRestarted()
+  // The whole process group, as the OOM killer or a crash would end it.
+  process.kill(-pid, "SIGKILL")
+  await gone
+  const proxied = cluster.api()
+  const reads: number[] = []
+  for (let i = 0; i < 8; i++) reads.push((await proxied.get("/store/regions")).status)
+  expect(reads).toEqual(reads.map(() => 200))
+  // A whole Meum checkout start (cart, collection, session) through the proxy, while it is down.
+  const carts = []
+  for (let i = 0; i < 2; i++) carts.push(await cartWithSession(proxied, `failover-${i}`))
+  expect(carts.map((c) => c.invoiceId).every(Boolean)).toBe(true)
+
+  await back
+  expect(victim.pid).not.toBe(pid)
+  expect(victim.restarts).toBe(restarts + 1)
+  expect((await cluster.api(victim).get("/store/regions")).status).toBe(200)
+  await cluster.proxy.whenUp(victim.port)
+  expect(cluster.proxy.isUp(victim.port)).toBe(true)
+})
+
 it("a server killed (SIGKILL) in the middle of a paid webhook: the job still places the order, once", async () => {
   const { sandbox, servers } = cluster
   const victim: MedusaProcess = servers[1]

@@ -115,6 +115,10 @@ function superviseMedusaProcess({ name, log = () => {}, onRestart = () => {}, ma
     get restarts() {
       return restarts
     },
+    /** The current process's exit. */
+    get exited() {
+      return current.exited
+    },
     /** Resolves once the next restart answers /health. */
     whenRestarted: () => new Promise((resolve) => waiters.push(resolve)),
     stop: () => {

@@ -26,13 +26,19 @@ function startRoundRobinProxy({ port, host = "127.0.0.1", targets, pin = () => u
   }
   const agent = new http.Agent({ keepAlive: true })
 
-  /** The pinned server if it is up, else the next server up in the rotation that was not tried. */
+  /**
+   * The pinned server if it is up, else the next server up in the rotation that was not tried for
+   * this request; when none is up, any not tried yet (the health state lags a server that just
+   * came back, and a refused connection costs nothing).
+   */
   const pick = (url, tried) => {
     const pinned = pin(url)
     if (pinned !== undefined && up.get(pinned) && !tried.has(pinned)) return pinned
-    for (let i = 0; i < targets.length; i++) {
-      const target = targets[next++ % targets.length]
-      if (up.get(target) && !tried.has(target)) return target
+    for (const wanted of [true, false]) {
+      for (let i = 0; i < targets.length; i++) {
+        const target = targets[next++ % targets.length]
+        if (up.get(target) === wanted && !tried.has(target)) return target
+      }
     }
     return undefined
   }

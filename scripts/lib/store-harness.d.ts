@@ -29,6 +29,8 @@ export interface MedusaProcess {
 
 export interface SupervisedMedusaProcess extends MedusaProcess {
   readonly restarts: number
+  /** The current process's exit (a kill from outside resolves it; the restart follows). */
+  readonly exited: Promise<{ code: number | null; signal: string | null }>
   whenRestarted(): Promise<void>
 }
 
