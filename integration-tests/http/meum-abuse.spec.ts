@@ -9,7 +9,7 @@ import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { storeFlow } from "../helpers/store-flow"
 import { ordersForCart, sessionState } from "../helpers/medusa-state"
 import { useMeumSandbox, webhooksProcessed, invoiceEvent } from "../helpers/meum-sandbox-env"
-import { SHOPPER_MESSAGES } from "../../src/providers/meum/medusa-errors"
+import { SHOPPER_MESSAGES } from "../../src/lib/medusa-errors"
 import { payWithWebhooksLost } from "../helpers/meum-hooks-flow"
 
 jest.setTimeout(180 * 1000)

@@ -77,6 +77,20 @@ medusaIntegrationTestRunner({
       expect(captured).toEqual({ payments: 1, captures: 1, capturedAt: [expect.any(Date)] })
     })
 
+    it("reads a paid invoice from Meum at most twice between its webhook and the order (sandbox request log)", async () => {
+      const { cartId, session } = await cartWithSession()
+      const invoiceId = session.data.invoice_id
+      const since = Date.now()
+
+      await payViaSandbox(invoiceId)
+
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+      const reads = env.sandbox().requests().filter((request) => request.at >= since && request.method === "GET" && request.path.startsWith(`/v1/invoices/${invoiceId}`))
+      // The webhook route's authoritative read; the workflow and Medusa's authorize/capture reuse it.
+      expect(reads.length).toBeGreaterThanOrEqual(1)
+      expect(reads.length).toBeLessThanOrEqual(2)
+    })
+
     it("answers the returning shopper with the same single order", async () => {
       const { cartId, session } = await cartWithSession()
       await payViaSandbox(session.data.invoice_id)

@@ -8,7 +8,7 @@ import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { storeFlow } from "../helpers/store-flow"
 import { invoiceEvent, useMeumSandbox, webhooksProcessed } from "../helpers/meum-sandbox-env"
 import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
-import { SHOPPER_MESSAGES } from "../../src/providers/meum/medusa-errors"
+import { SHOPPER_MESSAGES } from "../../src/lib/medusa-errors"
 import { ordersForCart } from "../helpers/medusa-state"
 
 jest.setTimeout(180 * 1000)

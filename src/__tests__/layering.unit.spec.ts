@@ -47,4 +47,18 @@ describe("layering", () => {
     )
     expect(upward).toEqual([])
   })
+
+  it("never imports one adapter's internals from another (routes and jobs may only run workflows)", () => {
+    const crossing = ADAPTERS.flatMap((layer) =>
+      fs.existsSync(path.join(src, layer))
+        ? sourceFiles(path.join(src, layer)).flatMap((file) =>
+            importsOf(file)
+              .filter((imported) => ADAPTERS.some((other) => other !== layer && (imported === other || imported.startsWith(`${other}/`))))
+              .filter((imported) => !((layer === "api" || layer === "jobs") && imported.startsWith("workflows/")))
+              .map((imported) => `${path.relative(src, file)} → ${imported}`)
+          )
+        : []
+    )
+    expect(crossing).toEqual([])
+  })
 })

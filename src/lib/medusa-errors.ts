@@ -8,8 +8,8 @@
  * it goes to the log, where the operator looks.
  */
 import { MedusaError } from "@medusajs/framework/utils"
-import { MeumApiError } from "../../lib/meum/errors"
-import { InvalidAmountError } from "../../lib/meum/money"
+import { MeumApiError } from "./meum/errors"
+import { InvalidAmountError } from "./meum/money"
 
 export interface OperatorLog {
   error(message: string): unknown

@@ -7,13 +7,13 @@
  */
 import { BigNumber } from "@medusajs/framework/utils"
 import type { Logger, ProviderWebhookPayload, WebhookActionResult } from "@medusajs/framework/types"
-import type { MeumClient } from "../../lib/meum/client"
-import { MeumApiError } from "../../lib/meum/errors"
-import { isKnownWebhookEventType, type Invoice } from "../../lib/meum/schemas"
-import { STATUS_OF_EVENT, webhookActionForEvent } from "../../lib/meum/status-table"
-import { verifyWebhookForEach, type VerifyWebhookResult, type WebhookCheckOptions } from "../../lib/meum/webhook-signature"
-import { askedFromMetadata, isPaidAsAsked, metadataSessionId } from "../../lib/meum/invoice-checks"
-import type { MeumProviderOptions } from "../../lib/provider-options"
+import type { MeumClient } from "./meum/client"
+import { MeumApiError } from "./meum/errors"
+import { isKnownWebhookEventType, type Invoice } from "./meum/schemas"
+import { STATUS_OF_EVENT, webhookActionForEvent } from "./meum/status-table"
+import { verifyWebhookForEach, type VerifyWebhookResult, type WebhookCheckOptions } from "./meum/webhook-signature"
+import { askedFromMetadata, isPaidAsAsked, metadataSessionId } from "./meum/invoice-checks"
+import type { MeumProviderOptions } from "./provider-options"
 
 type WebhookPayload = ProviderWebhookPayload["payload"]
 

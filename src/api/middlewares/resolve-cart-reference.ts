@@ -10,7 +10,7 @@ import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusaj
 import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/utils"
 import { CART_REFERENCE_FIELD, signCartReference, type CartReference } from "../../lib/cart-reference"
 import { isMeumProviderId, meumRegistrationFor, meumRegistrations } from "../../lib/provider-registry"
-import { SHOPPER_MESSAGES } from "../../providers/meum/medusa-errors"
+import { SHOPPER_MESSAGES } from "../../lib/medusa-errors"
 
 type Body = { provider_id?: unknown; data?: unknown }
 

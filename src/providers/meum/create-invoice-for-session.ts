@@ -16,7 +16,7 @@ import { MeumApiError } from "../../lib/meum/errors"
 import { externalOrderIdCandidates } from "../../lib/meum/external-order-id"
 import { isOpenInvoiceStatus, type CreateInvoiceInput, type Invoice } from "../../lib/meum/schemas"
 import { isUsableForSession, metadataSessionId, type AskedFor } from "../../lib/meum/invoice-checks"
-import { SHOPPER_MESSAGES, shopperError, toMedusaError } from "./medusa-errors"
+import { SHOPPER_MESSAGES, shopperError, toMedusaError } from "../../lib/medusa-errors"
 
 export interface InvoiceReference {
   /** The order reference: the cart id (or the session id when no cart is known). */

@@ -42,14 +42,14 @@ import { isSealedAcceptance } from "../../lib/underpaid-decision-seal"
 import { logUnknownStatusOnce } from "../../lib/meum/unknown-status-log"
 import { createInvoiceForSession } from "./create-invoice-for-session"
 import { isPaidAsAsked, type AskedFor } from "../../lib/meum/invoice-checks"
-import { SHOPPER_MESSAGES, shopperError, toMedusaError, type OperatorLog } from "./medusa-errors"
+import { SHOPPER_MESSAGES, shopperError, toMedusaError, type OperatorLog } from "../../lib/medusa-errors"
 import { isSecureOrLocalUrl } from "../../lib/meum/local-url"
 import { parseMeumProviderOptions, type MeumProviderOptions } from "../../lib/provider-options"
 import { checkOptionsAtBoot } from "../../lib/boot-checks"
 import { manualRefundNote, recordedRefundLog } from "../../lib/manual-refund-notes"
 import { resolveReturnUrl } from "./return-url"
 import { publicInvoiceFacts, readStoredSessionData, type StoredSessionData } from "../../lib/session-data"
-import { webhookActionAndData } from "./webhook-action"
+import { webhookActionAndData } from "../../lib/webhook-action"
 
 type Data = Record<string, unknown>
 

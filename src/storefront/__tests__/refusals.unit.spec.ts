@@ -1,6 +1,6 @@
 /** Issue 18 point 2/3: the helpers never initiate for a paid or held cart, and show the server's refusals. */
 import { MeumCheckoutError, meumRedirectUrl, startMeumCheckout, SESSION_REFUSED_MESSAGES } from ".."
-import { SHOPPER_MESSAGES } from "../../providers/meum/medusa-errors"
+import { SHOPPER_MESSAGES } from "../../lib/medusa-errors"
 import { fetchError, meumSession, mockSdk, openCart } from "./helpers/mock-sdk"
 
 const codeOf = async (promise: Promise<unknown>) => {

@@ -25,7 +25,7 @@ import {
   UNKNOWN_INVOICE_REASON,
   verifyForRegistrations,
   type VerifyAndFetchResult,
-} from "../../../providers/meum/webhook-action"
+} from "../../../lib/webhook-action"
 import { signatureValueCapExceeded } from "../../../lib/meum/webhook-signature"
 import { readRawBody } from "./raw-body"
 import { rejectDelivery, webhookHeaderLengths } from "./rejected-delivery"

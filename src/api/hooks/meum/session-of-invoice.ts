@@ -14,7 +14,7 @@ import { orderReferenceOf } from "../../../lib/meum/external-order-id"
 import type { Invoice } from "../../../lib/meum/schemas"
 import { meumRegistrations, sameMeumAccount, type MeumRegistration } from "../../../lib/provider-registry"
 import { readStoredSessionData } from "../../../lib/session-data"
-import type { SessionIdFinder } from "../../../providers/meum/webhook-action"
+import type { SessionIdFinder } from "../../../lib/webhook-action"
 
 export function sessionIdFinder(container: MedusaContainer, registration: MeumRegistration): SessionIdFinder {
   return async (invoice: Invoice) => {
