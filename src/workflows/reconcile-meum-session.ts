@@ -62,7 +62,7 @@ export const reconcileMeumSessionWorkflow = createWorkflow(reconcileMeumSessionW
   const decision = decideReconciliationStep({ located, read, facts, force: input.force, now: input.now })
 
   const adopted = when("adopt-paid-invoice", { decision }, ({ decision }) => decision.action.kind === "adopt").then(() =>
-    adoptPaidInvoiceStep({ invoice: read.invoice!, providerId: located.providerId!, sessionId: located.sessionId })
+    adoptPaidInvoiceStep({ invoice: read.invoice!, providerId: located.providerId!, fallbackSessionId: located.sessionId })
   )
 
   const captureTarget = transform({ decision, facts, adopted, located }, ({ decision, facts, adopted, located }) => {

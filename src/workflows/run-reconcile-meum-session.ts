@@ -7,7 +7,7 @@
  *   failed completion, anything else backs off — so it never sits at the head of every job run.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { MedusaError, Modules } from "@medusajs/framework/utils"
+import { ContainerRegistrationKeys, MedusaError, Modules } from "@medusajs/framework/utils"
 import { MeumApiError } from "../lib/meum/errors"
 import { readStoredSessionData } from "../lib/session-data"
 import { MEUM_PROVIDER_ID } from "../lib/provider-registry"
@@ -43,5 +43,10 @@ async function recordFailedRun(container: MedusaContainer, input: ReconcileMeumS
   const message = (error as Error)?.message ?? String(error)
   const observation: Observation =
     error instanceof MeumApiError && error.isNotFound ? { kind: "dead" } : paid ? { kind: "completion_failed", error: message } : { kind: "check_failed", error: message }
-  await ledger.recordObservation({ invoiceId, providerId: row?.provider_id ?? input.provider_id ?? MEUM_PROVIDER_ID }, observation)
+  const recorded = await ledger.recordObservation({ invoiceId, providerId: row?.provider_id ?? input.provider_id ?? MEUM_PROVIDER_ID }, observation)
+  if (recorded.changed && recorded.row.attention_reason === "completion_failing") {
+    container
+      .resolve(ContainerRegistrationKeys.LOGGER)
+      .error(`Meum invoice ${invoiceId} is PAID but its order could not be placed after ${recorded.row.attempts} attempts (${message}): it needs the merchant (admin → Meum)`)
+  }
 }

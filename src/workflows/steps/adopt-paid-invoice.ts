@@ -26,7 +26,7 @@ import type { Invoice } from "../../lib/meum/schemas"
 import { cartIdOfInvoice } from "../../lib/meum/external-order-id"
 import { isMeumProviderId, meumRegistrationFor, sameMeumAccount, type MeumRegistration } from "../../lib/provider-registry"
 import { publicInvoiceFacts, readStoredSessionData } from "../../lib/session-data"
-import { askedFromMetadata } from "../../lib/meum/invoice-checks"
+import { askedFromMetadata, metadataSessionId } from "../../lib/meum/invoice-checks"
 import { withdrawManualRefunds, withdrawnRefundLog } from "../../lib/manual-refund-notes"
 
 export type AdoptionResult =
@@ -210,7 +210,9 @@ export interface AdoptedInvoice {
  */
 export const adoptPaidInvoiceStep = createStep(
   "adopt-paid-meum-invoice",
-  async ({ invoice, providerId, sessionId }: { invoice: Invoice; providerId: string; sessionId: string }, { container }) => {
+  async ({ invoice, providerId, fallbackSessionId }: { invoice: Invoice; providerId: string; fallbackSessionId: string }, { container }) => {
+    // The session the invoice was created for (its metadata), else the one this run started from.
+    const sessionId = metadataSessionId(invoice) ?? fallbackSessionId
     const registration = meumRegistrationFor(container, providerId)!
     const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
     const adoption = await adoptOrphanedPaidInvoice(container as unknown as MedusaContainer, registration, invoice, sessionId)

@@ -111,10 +111,16 @@ export const recordReconciliationStep = createStep("record-meum-reconciliation",
 
   const recorded = await ledger.recordObservation({ ...factsOfInvoice(invoice, located.providerId ?? facts.row?.provider_id ?? ""), ...(orderId ? { orderId } : {}) }, observation, input.now)
   if (!recorded.allowed) logger.warn(`Meum ledger: invoice ${invoice.id} stays ${recorded.previous} (${observation.kind} would make it ${recorded.transition.state})`)
-  if (recorded.changed && recorded.row.state === "needs_attention") {
-    logger.error(`Meum invoice ${invoice.id} (${status}) needs the merchant: ${recorded.row.attention_reason}${error ? ` after ${recorded.row.attempts} attempts (${error})` : ""} (admin → Meum)`)
+  if (recorded.changed && recorded.row.attention_reason === "completion_failing") {
+    logger.error(`Meum invoice ${invoice.id} is PAID but its order could not be placed after ${recorded.row.attempts} attempts (${error}): it needs the merchant (admin → Meum)`)
   } else if (outcome.outcome === "order_cancel_failed") {
-    logger.warn(`Meum: cancelling order ${outcome.orderId} of ${status} invoice ${invoice.id} failed (attempt ${recorded.row.attempts}), will retry: ${outcome.error}`)
+    if (recorded.row.state === "needs_attention") {
+      logger.error(`Meum invoice ${invoice.id} is ${status}, but its order ${outcome.orderId} could not be cancelled after ${recorded.row.attempts} attempts (${outcome.error}): it needs the merchant (admin → Meum)`)
+    } else {
+      logger.warn(`Meum: cancelling order ${outcome.orderId} of ${status} invoice ${invoice.id} failed (attempt ${recorded.row.attempts}), will retry: ${outcome.error}`)
+    }
+  } else if (outcome.outcome === "order_kept") {
+    logger.error(`Meum invoice ${invoice.id} is ${status}, but not cancelling order ${outcome.orderId}: ${outcome.reason}. It needs the merchant (admin → Meum)`)
   }
   return done(outcome, error)
 })
