@@ -5,24 +5,20 @@
  * only webhooks place orders), with the Meum sandbox running in this process and its webhooks
  * pointed at the plugin's `/hooks/meum`. `stop()` ends everything it started.
  *
+ * Booted by the store harness (scripts/lib/store-harness.js), like the tests and the demo.
+ *
  * Layouts: one process (plus a helper server on the same database, only for preparing data fast
  * and stopped before measuring), or `cluster`: Redis (event bus, workflow engine, locking,
  * caching), two server processes behind a round-robin proxy on the store's port, one worker.
  */
-import { spawnSync } from "node:child_process"
 import fs from "node:fs"
 import os from "node:os"
 import path from "node:path"
-import { Client } from "pg"
-import { startMeumSandbox, type MeumSandbox } from "../../src/sandbox"
+import type { Client } from "pg"
+import type { MeumSandbox } from "../../src/sandbox"
 import type { SeededStore } from "../../integration-tests/helpers/seed-store"
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-const { startEmbeddedPostgres, freePort } = require("../../scripts/lib/embedded-postgres")
-const { startRedis } = require("../../scripts/lib/redis-server")
-const { startMedusaProcess, medusaBin } = require("../../scripts/lib/medusa-process")
-const { startRoundRobinProxy } = require("../../scripts/lib/round-robin-proxy")
-/* eslint-enable @typescript-eslint/no-require-imports */
+import { freePort } from "../../scripts/lib/ports"
+import { createStoreHarness } from "../../scripts/lib/store-harness"
 
 const root = path.resolve(__dirname, "../..")
 export const BENCH_API_KEY = "sk_live_bench_store_key_0000"
@@ -55,31 +51,19 @@ export interface BenchStoreOptions {
   sandboxRateLimit?: { max: number; windowMs: number }
 }
 
-function medusa(args: string[], env: NodeJS.ProcessEnv): void {
-  const result = spawnSync(medusaBin, args, { cwd: root, env, encoding: "utf8", maxBuffer: 64 * 2 ** 20 })
-  if (result.status !== 0) throw new Error(`medusa ${args.join(" ")} failed:\n${result.stdout}${result.stderr}`)
-}
-
 export async function startBenchStore(options: BenchStoreOptions = {}): Promise<BenchStore> {
   const log = options.log ?? (() => {})
   const cluster = options.cluster ?? false
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "meum-bench-"))
-  const cleanups: Array<() => Promise<unknown> | unknown> = [() => fs.rmSync(workDir, { recursive: true, force: true })]
-  const stop = async () => {
-    for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => {})
-    cleanups.length = 0
-  }
+  const harness = createStoreHarness({ log })
+  harness.defer(() => fs.rmSync(workDir, { recursive: true, force: true }))
   try {
-    const pg = await startEmbeddedPostgres()
-    cleanups.push(() => pg.stop())
-    const admin = new Client({ connectionString: pg.url("postgres") })
-    await admin.connect()
-    await admin.query("CREATE DATABASE medusa_bench")
-    await admin.end()
+    const pg = await harness.postgres({ embedded: true })
+    const { url: databaseUrl } = await harness.database(pg, "medusa_bench")
 
-    const port: number = await freePort()
+    const port = await freePort()
     const url = `http://127.0.0.1:${port}`
-    const sandbox = await startMeumSandbox({
+    const sandbox = await harness.sandbox({
       port: 0,
       host: "127.0.0.1",
       apiKeys: [BENCH_API_KEY],
@@ -90,16 +74,12 @@ export async function startBenchStore(options: BenchStoreOptions = {}): Promise<
       // Abandoned checkouts stay open for the whole run (benchmark 6 holds 100,000 of them).
       invoiceLifetimeSeconds: 7 * 24 * 3600,
     })
-    cleanups.push(() => sandbox.stop())
 
-    const redis = cluster ? await startRedis({ log }) : undefined
-    if (redis) cleanups.push(() => redis.stop())
-
-    const seedFile = path.join(workDir, "seed.json")
+    const redis = cluster ? await harness.redis() : undefined
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       NODE_ENV: "production",
-      DATABASE_URL: pg.url("medusa_bench"),
+      DATABASE_URL: databaseUrl,
       MEDUSA_DISABLE_TELEMETRY: "true",
       MEDUSA_ADMIN_DISABLED: "true",
       LOG_LEVEL: "warn",
@@ -108,44 +88,32 @@ export async function startBenchStore(options: BenchStoreOptions = {}): Promise<
       MEUM_API_BASE_URL: sandbox.url,
       // Only webhooks may place Meum orders here: the sweep would hide a lost one.
       MEUM_RECONCILE_DISABLED: "true",
-      BENCH_SEED_FILE: seedFile,
       ...(redis ? { REDIS_URL: redis.url } : {}),
     }
     if (!redis) delete env.REDIS_URL
     let started = Date.now()
-    medusa(["db:migrate"], env)
+    await harness.medusa(["db:migrate"], env)
     log(`migrations ${((Date.now() - started) / 1000).toFixed(1)} s`)
     started = Date.now()
-    medusa(["exec", "./bench/lib/seed.ts"], env)
+    const seedFile = path.join(workDir, "seed.json")
+    await harness.medusa(["exec", "./bench/lib/seed.ts"], { ...env, BENCH_SEED_FILE: seedFile })
     const seed = JSON.parse(fs.readFileSync(seedFile, "utf8")) as SeededStore
     log(`seed ${((Date.now() - started) / 1000).toFixed(1)} s`)
 
     started = Date.now()
     const logFile = path.join(root, ".cache", cluster ? "bench-medusa-cluster.log" : "bench-medusa.log")
-    fs.rmSync(logFile, { force: true })
-    const start = (processPort: number, extra: NodeJS.ProcessEnv, name: string) => {
-      const proc = startMedusaProcess({ command: "start", port: processPort, env: { ...env, ...extra }, logFile: logFile.replace(/\.log$/, `-${name}.log`) })
-      cleanups.push(() => proc.stop())
-      return proc as { ready: Promise<void>; stop(): Promise<void> }
-    }
+    const logDir = path.dirname(logFile)
     let setupUrls: () => string[]
     let stopHelper: () => Promise<void>
     if (cluster) {
-      const [portA, portB, workerPort]: number[] = [await freePort(), await freePort(), await freePort()]
-      const processes = [
-        start(portA, { MEDUSA_WORKER_MODE: "server" }, "server-1"),
-        start(portB, { MEDUSA_WORKER_MODE: "server" }, "server-2"),
-        start(workerPort, { MEDUSA_WORKER_MODE: "worker" }, "worker"),
-      ]
-      await Promise.all(processes.map((proc) => proc.ready))
-      const proxy = await startRoundRobinProxy({ port, targets: [portA, portB] })
-      cleanups.push(() => proxy.stop())
+      const layout = await harness.cluster({ env, port, logDir: path.join(logDir, "bench-cluster") })
+      await layout.ready
       setupUrls = () => [url]
       stopHelper = async () => {}
     } else {
-      const helperPort: number = await freePort()
-      const main = start(port, {}, "server")
-      const helper = start(helperPort, {}, "helper")
+      const helperPort = await freePort()
+      const main = harness.startMedusa({ name: "server", port, env, logFile: logFile.replace(/\.log$/, "-server.log") })
+      const helper = harness.startMedusa({ name: "helper", port: helperPort, env, logFile: logFile.replace(/\.log$/, "-helper.log") })
       await Promise.all([main.ready, helper.ready])
       let helperRunning = true
       setupUrls = () => (helperRunning ? [url, `http://127.0.0.1:${helperPort}`] : [url])
@@ -156,9 +124,7 @@ export async function startBenchStore(options: BenchStoreOptions = {}): Promise<
     }
     log(`medusa start ${((Date.now() - started) / 1000).toFixed(1)} s`)
 
-    const db = new Client({ connectionString: pg.url("medusa_bench") })
-    await db.connect()
-    cleanups.push(() => db.end())
+    const db = await harness.client(databaseUrl)
     return {
       url,
       setupUrls,
@@ -169,10 +135,10 @@ export async function startBenchStore(options: BenchStoreOptions = {}): Promise<
       db,
       env,
       logFile,
-      stop,
+      stop: () => harness.stop(),
     }
   } catch (error) {
-    await stop()
+    await harness.stop()
     throw error
   }
 }

@@ -7,6 +7,7 @@
 import fs from "node:fs"
 import net from "node:net"
 import path from "node:path"
+import axios from "axios"
 import type { Browser } from "playwright-core"
 import { buyWithCrypto, launchChromium, portIsFree, startDemo, type RunningDemo } from "../helpers/demo-run"
 
@@ -20,10 +21,12 @@ const CHROMIUM: string = require("../../scripts/lib/ensure-chromium").ensureChro
 
 let demo: RunningDemo
 let browser: Browser
+// A merchant's own storefront (e.g. medusajs/dtc-starter on :8000), pointed at the demo.
+const OWN_STOREFRONT = "http://localhost:8000"
 
 beforeAll(async () => {
   fs.mkdirSync(artifacts, { recursive: true })
-  demo = await startDemo()
+  demo = await startDemo({ DEMO_STOREFRONT_ORIGINS: OWN_STOREFRONT })
   browser = await launchChromium(CHROMIUM)
 })
 
@@ -64,6 +67,38 @@ it("buys the product with crypto in a real browser and finds the captured order 
   await admin.getByText("Meum: needs your attention").waitFor({ timeout: 120_000 })
   await admin.getByTestId("meum-deliveries").getByText("invoice.paid").first().waitFor({ timeout: 60_000 })
   await admin.screenshot({ path: path.join(artifacts, "admin-meum-page.png"), fullPage: true })
+})
+
+it("serves a merchant's own storefront (DEMO_STOREFRONT_ORIGINS): CORS, its return URL, and a flat-rate USD delivery option", async () => {
+  const demoInfo = JSON.parse(fs.readFileSync(path.join(root, ".demo", "demo.json"), "utf8"))
+  const store = axios.create({ baseURL: demoInfo.store_api, headers: { "x-publishable-api-key": demoInfo.publishable_key }, validateStatus: () => true })
+  // CORS: the extra origin and the demo's own storefront are both allowed; another is not.
+  const allowed = async (origin: string) => (await store.get("/store/regions", { headers: { Origin: origin } })).headers["access-control-allow-origin"]
+  expect(await allowed(OWN_STOREFRONT)).toBe(OWN_STOREFRONT)
+  expect(await allowed(demoInfo.storefront)).toBe(demoInfo.storefront)
+  expect(await allowed("http://localhost:8999")).toBeUndefined()
+
+  const product = (await store.get("/store/products", { params: { handle: "meum-tee", region_id: demoInfo.region_id } })).data.products[0]
+  const cart = (await store.post("/store/carts", { region_id: demoInfo.region_id, email: "own-storefront@example.com", items: [{ variant_id: product.variants[0].id, quantity: 1 }] })).data.cart
+  // Delivery: what a standard storefront's delivery step lists for a US address.
+  const address = { first_name: "Ada", last_name: "Shopper", address_1: "1 Main St", city: "Springfield", postal_code: "12345", country_code: "us" }
+  expect((await store.post(`/store/carts/${cart.id}`, { shipping_address: address, billing_address: address })).status).toBe(200)
+  const options = (await store.get("/store/shipping-options", { params: { cart_id: cart.id } })).data.shipping_options
+  const flat = options.find((option: { id: string }) => option.id === demoInfo.shipping_option_id)
+  expect(flat).toMatchObject({ price_type: "flat", amount: 5 })
+  const shipped = await store.post(`/store/carts/${cart.id}/shipping-methods`, { option_id: flat.id })
+  expect(shipped.status).toBe(200)
+  expect(shipped.data.cart.shipping_total).toBe(5)
+  expect(shipped.data.cart.currency_code).toBe("usd")
+
+  // Meum: a return URL on the merchant's storefront is accepted; one on another origin is not.
+  const collection = (await store.post("/store/payment-collections", { cart_id: cart.id })).data.payment_collection
+  const sessions = `/store/payment-collections/${collection.id}/payment-sessions`
+  const elsewhere = await store.post(sessions, { provider_id: "pp_meum_meum", data: { return_url: "http://localhost:8999/order/return" } })
+  expect(elsewhere.status).toBe(400)
+  const own = await store.post(sessions, { provider_id: "pp_meum_meum", data: { return_url: `${OWN_STOREFRONT}/us/checkout/meum-return` } })
+  expect(own.status).toBe(200)
+  expect(own.data.payment_collection.payment_sessions[0].data.checkout_url).toMatch(/^http/)
 })
 
 it("stops every process and frees every port on Ctrl-C, even with a browser connection still open", async () => {

@@ -4,32 +4,20 @@
  * from the demo storefront through Meum's hosted page to the order page.
  */
 import { spawn, type ChildProcess } from "node:child_process"
-import net from "node:net"
 import path from "node:path"
 import { chromium, type Browser, type Page } from "playwright-core"
+import { freePort, portIsFree } from "../../scripts/lib/ports"
 
 const root = path.resolve(__dirname, "../..")
 
-export const freePort = () =>
-  new Promise<number>((resolve) => {
-    const server = net.createServer()
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
-
-export const portIsFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const server = net.createServer()
-    server.once("error", () => resolve(false))
-    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)))
-  })
+export { freePort, portIsFree }
 
 export interface RunningDemo {
   child: ChildProcess
   ports: Record<"DEMO_PG_PORT" | "DEMO_MEDUSA_PORT" | "DEMO_SANDBOX_PORT" | "DEMO_STOREFRONT_PORT", number>
   output(): string
+  /** Resolves with the first match of `pattern` in the demo's output from now on (or already in it, when `fromStart`). */
+  waitForOutput(pattern: RegExp, options?: { fromStart?: boolean }): Promise<RegExpMatchArray>
   /** Ctrl-C; resolves with the exit code. */
   interrupt(): Promise<number | null>
 }
@@ -42,7 +30,9 @@ export async function startDemo(extraEnv: Record<string, string> = {}): Promise<
     stdio: ["ignore", "pipe", "pipe"],
   })
   let output = ""
+  const watchers: Array<() => void> = []
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+  child.stdout!.on("data", () => watchers.forEach((check) => check()))
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk.toString()
@@ -55,6 +45,19 @@ export async function startDemo(extraEnv: Record<string, string> = {}): Promise<
     child,
     ports,
     output: () => output,
+    waitForOutput: (pattern, { fromStart = false } = {}) =>
+      new Promise((resolve, reject) => {
+        const from = fromStart ? 0 : output.length
+        const check = () => {
+          const match = output.slice(from).match(pattern)
+          if (!match) return
+          watchers.splice(watchers.indexOf(check), 1)
+          resolve(match)
+        }
+        watchers.push(check)
+        void exited.then((code) => reject(new Error(`demo exited (${code}) before printing ${pattern}`)))
+        check()
+      }),
     interrupt: async () => {
       if (child.exitCode === null) child.kill("SIGINT")
       return exited

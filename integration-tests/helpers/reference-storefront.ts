@@ -22,12 +22,11 @@ import { spawn, type ChildProcess } from "node:child_process"
 import crypto from "node:crypto"
 import fs from "node:fs"
 import path from "node:path"
-import { Client } from "pg"
-import { startMeumSandbox, type MeumSandbox } from "../../src/sandbox"
+import type { Client } from "pg"
+import type { MeumSandbox } from "../../src/sandbox"
+import { freePort } from "../../scripts/lib/ports"
+import { createStoreHarness, medusaEnv, runToEnd, type MedusaProcess } from "../../scripts/lib/store-harness"
 import type { SeededStore } from "./seed-store"
-
-const { startMedusaProcess, medusaBin } = require("../../scripts/lib/medusa-process")
-const { freePort } = require("../../scripts/lib/embedded-postgres")
 
 const root = path.resolve(__dirname, "../..")
 export const STOREFRONT_DIR = path.join(root, "reference-storefront")
@@ -42,11 +41,7 @@ export const SHOP_WEBHOOK_SECRET = "whsec_reference_storefront_secret"
 type Log = (line: string) => void
 
 /** The env of a child that must not inherit jest's (NODE_OPTIONS=--experimental-vm-modules, worker ids). */
-function childEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: "", ...extra }
-  delete env.JEST_WORKER_ID
-  return env
-}
+const childEnv = (extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv => medusaEnv({ ...process.env, NODE_OPTIONS: "", ...extra })
 
 const sha256 = (data: string | Buffer) => crypto.createHash("sha256").update(data).digest("hex")
 
@@ -74,22 +69,7 @@ export function storefrontSourceHash(): string {
 }
 
 /** Runs a command to its end (async, so the build and the store's migrations can overlap). */
-function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ["ignore", "pipe", "pipe"] })
-    let output = ""
-    const keep = (chunk: Buffer) => {
-      output = (output + chunk.toString()).slice(-8000)
-    }
-    child.stdout!.on("data", keep)
-    child.stderr!.on("data", keep)
-    child.once("error", reject)
-    child.once("exit", (code, signal) => {
-      if (code === 0) resolve()
-      else reject(new Error(`${command} ${args.join(" ")} (in ${cwd}) failed with ${code ?? signal}:\n${output}`))
-    })
-  })
-}
+const run = (command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv) => runToEnd(command, args, { cwd, env }).then(() => undefined)
 
 export interface PreparedStorefront {
   installMs: number | null
@@ -133,6 +113,8 @@ export interface RunningStorefront {
   /** http://localhost:<port> */
   url: string
   port: number
+  /** `next start`'s pid (the leader of its process group). */
+  pid: number
   logFile: string
   logs(): string
   stop(): Promise<void>
@@ -207,7 +189,7 @@ export async function startReferenceStorefront(options: StorefrontOptions): Prom
     }
     await new Promise((resolve) => setTimeout(resolve, 200))
   }
-  return { url, port: options.port, logFile: options.logFile, logs, stop }
+  return { url, port: options.port, pid: child.pid!, logFile: options.logFile, logs, stop }
 }
 
 export interface ShopStore {
@@ -232,22 +214,13 @@ export interface ShopStoreOptions {
 }
 
 export async function startShopStore(options: ShopStoreOptions): Promise<ShopStore> {
-  const cleanups: Array<() => Promise<unknown> | unknown> = []
-  const stopAll = async () => {
-    for (const cleanup of cleanups.reverse()) await Promise.resolve().then(cleanup).catch(() => undefined)
-    cleanups.length = 0
-  }
+  const harness = createStoreHarness()
   try {
-    const { DB_USERNAME, DB_PASSWORD, DB_HOST, DB_PORT } = process.env
-    const database = `refsf_${Date.now()}`
-    const admin = new Client({ user: DB_USERNAME, password: DB_PASSWORD, host: DB_HOST, port: Number(DB_PORT), database: "postgres" })
-    await admin.connect()
-    await admin.query(`CREATE DATABASE ${database}`)
-    await admin.end()
-    const databaseUrl = `postgres://${DB_USERNAME}:${DB_PASSWORD}@${DB_HOST}:${DB_PORT}/${database}`
+    const pg = await harness.postgres()
+    const { url: databaseUrl } = await harness.database(pg, `refsf_${Date.now()}`)
 
     // 127.0.0.1: the checkout_url's site differs from the storefront's (localhost).
-    const sandbox = await startMeumSandbox({
+    const sandbox = await harness.sandbox({
       port: 0,
       host: "127.0.0.1",
       apiKeys: [SHOP_API_KEY],
@@ -255,7 +228,6 @@ export async function startShopStore(options: ShopStoreOptions): Promise<ShopSto
       rateLimit: { max: 100_000, windowMs: 60_000 },
       webhookRetry: { baseDelayMs: 200, maxDelayMs: 2_000 },
     })
-    cleanups.push(() => sandbox.stop())
 
     fs.mkdirSync(options.logDir, { recursive: true })
     const baseEnv = childEnv({
@@ -276,32 +248,25 @@ export async function startShopStore(options: ShopStoreOptions): Promise<ShopSto
       ...options.env,
     })
     delete baseEnv.REDIS_URL
-    const medusa = (args: string[], env: NodeJS.ProcessEnv) => run(medusaBin, args, root, env)
-    await medusa(["db:migrate"], baseEnv)
-    const seedFile = path.join(options.logDir, "seed.json")
-    await medusa(["exec", "./integration-tests/fixtures/seed-cluster-store.ts"], {
-      ...baseEnv,
-      CLUSTER_SEED_FILE: seedFile,
-      CLUSTER_ADMIN_EMAIL: "storefront-admin@example.com",
-      CLUSTER_ADMIN_PASSWORD: "storefront-admin-password",
+    const seed = await harness.migrateAndSeed<SeededStore>({
+      env: baseEnv,
+      script: "./integration-tests/fixtures/seed-cluster-store.ts",
+      file: path.join(options.logDir, "seed.json"),
+      fileVar: "CLUSTER_SEED_FILE",
+      seedEnv: { CLUSTER_ADMIN_EMAIL: "storefront-admin@example.com", CLUSTER_ADMIN_PASSWORD: "storefront-admin-password" },
     })
-    const seed = JSON.parse(fs.readFileSync(seedFile, "utf8")) as SeededStore
+    const db = await harness.client(databaseUrl)
 
-    const db = new Client({ connectionString: databaseUrl })
-    await db.connect()
-    cleanups.push(() => db.end())
-
-    const port: number = await freePort()
+    const port = await freePort()
     const url = `http://127.0.0.1:${port}`
-    let proc: { stop(): Promise<void>; ready: Promise<void>; logFile: string } | undefined
+    let proc: MedusaProcess | undefined
     const logFiles: string[] = []
     const start = async (env: NodeJS.ProcessEnv) => {
       const logFile = path.join(options.logDir, `medusa-${logFiles.length + 1}.log`)
       logFiles.push(logFile)
-      proc = startMedusaProcess({ command: "start", port, logFile, env: { ...baseEnv, ...env } })
-      await proc!.ready
+      proc = harness.startMedusa({ name: "store", port, logFile, env: { ...baseEnv, ...env } })
+      await proc.ready
     }
-    cleanups.push(() => proc?.stop())
     await start({})
     sandbox.setWebhookEndpoints([`${url}/hooks/meum`])
 
@@ -321,10 +286,10 @@ export async function startShopStore(options: ShopStoreOptions): Promise<ShopSto
         logFiles
           .map((file) => `----- ${path.basename(file)}\n${fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").slice(-80).join("\n") : ""}`)
           .join("\n"),
-      stop: stopAll,
+      stop: () => harness.stop(),
     }
   } catch (error) {
-    await stopAll()
+    await harness.stop()
     throw error
   }
 }

@@ -1,9 +1,11 @@
-// `medusa exec` target of `npm run demo`: seeds once, then reuses what exists. Writes .demo/seed.json.
+// `medusa exec` target of `npm run demo`: seeds once, then reuses what exists (the delivery option
+// is added to a store seeded before it existed). Writes .demo/seed.json.
 import fs from "node:fs"
 import path from "node:path"
 import type { ExecArgs } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
-import { seedStore } from "../../integration-tests/helpers/seed-store"
+import { seedStore, type SeededStore } from "../../integration-tests/helpers/seed-store"
+import { ensureDemoShipping } from "./seed-shipping"
 
 export default async function seedDemo({ container }: ExecArgs) {
   const out = path.resolve(process.cwd(), ".demo", "seed.json")
@@ -11,13 +13,15 @@ export default async function seedDemo({ container }: ExecArgs) {
   const [existingKey] = await apiKeys.listApiKeys({ title: "Meum demo storefront", type: "publishable" })
   const regions = container.resolve(Modules.REGION)
   const products = container.resolve(Modules.PRODUCT)
+  let seed: SeededStore | undefined
   if (existingKey && fs.existsSync(out)) {
-    const saved = JSON.parse(fs.readFileSync(out, "utf8"))
+    const saved = JSON.parse(fs.readFileSync(out, "utf8")) as SeededStore
     const [region] = await regions.listRegions({ id: saved.regionId })
     const [product] = await products.listProducts({ handle: "meum-tee" })
-    if (region && product) return
+    if (region && product) seed = saved
   }
-  const seed = await seedStore(container)
+  seed ??= await seedStore(container)
+  const shippingOptionId = await ensureDemoShipping(container, { stockLocationId: seed.stockLocationId })
   fs.mkdirSync(path.dirname(out), { recursive: true })
-  fs.writeFileSync(out, JSON.stringify(seed, null, 2))
+  fs.writeFileSync(out, JSON.stringify({ ...seed, shippingOptionId }, null, 2))
 }

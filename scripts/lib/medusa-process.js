@@ -92,8 +92,9 @@ function superviseMedusaProcess({ name, log = () => {}, onRestart = () => {}, ma
       next.ready.then(
         () => {
           if (next !== current) return
-          log(`${name} is back (pid ${next.child.pid}, port ${options.port})`)
+          // Callers' records (e.g. the demo's demo.json) first, then the line a watcher waits for.
           onRestart(supervised)
+          log(`${name} is back (pid ${next.child.pid}, port ${options.port})`)
           const ready = waiters
           waiters = []
           for (const resolve of ready) resolve()

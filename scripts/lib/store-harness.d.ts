@@ -65,7 +65,7 @@ export interface ProcessInfo {
 
 export interface StoreHarness {
   defer(cleanup: () => unknown): void
-  postgres(options?: { embedded?: boolean; port?: number; dataDir?: string }): Promise<Postgres>
+  postgres(options?: { embedded?: boolean; port?: number; dataDir?: string; log?: (line: string) => void }): Promise<Postgres>
   database(pg: Postgres, name: string, options?: { reuse?: boolean }): Promise<{ url: string; created: boolean }>
   client(url: string): Promise<Client>
   redis(): Promise<{ url: string; port?: number; pid?: number; stop(): Promise<void> }>
@@ -110,3 +110,5 @@ export interface StoreHarness {
 
 export function createStoreHarness(options?: { log?: (line: string) => void }): StoreHarness
 export function medusaEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv
+/** Runs a command to its end; resolves with the tail of its output, rejects with it. */
+export function runToEnd(command: string, args: string[], options: { cwd?: string; env: NodeJS.ProcessEnv }): Promise<string>

@@ -55,15 +55,16 @@ function createStoreHarness({ log = () => {} } = {}) {
 
     /**
      * PostgreSQL: embedded (own port or a free one; dataDir keeps it between runs), or, without
-     * `embedded`, the server the DB_* variables name (the jest global setup's).
+     * `embedded`, the server the DB_* variables name (the jest global setup's). `log` gets
+     * PostgreSQL's own output.
      */
-    async postgres({ embedded = false, port, dataDir } = {}) {
+    async postgres({ embedded = false, port, dataDir, log: pgLog = () => {} } = {}) {
       if (!embedded) {
         const { DB_USERNAME, DB_PASSWORD, DB_HOST, DB_PORT } = process.env
         if (!DB_HOST) throw new Error("DB_HOST is not set: run inside the integration suite, or ask for an embedded PostgreSQL")
         return { port: Number(DB_PORT), url: (db) => `postgres://${DB_USERNAME}:${DB_PASSWORD}@${DB_HOST}:${DB_PORT}/${db}` }
       }
-      const pg = await startEmbeddedPostgres({ port, dataDir, log })
+      const pg = await startEmbeddedPostgres({ port, dataDir, log: pgLog })
       defer(() => pg.stop())
       processes.push({ name: "postgres", role: "postgres", pid: pg.pid, port: pg.port })
       return pg
@@ -189,4 +190,4 @@ function createStoreHarness({ log = () => {} } = {}) {
   return harness
 }
 
-module.exports = { createStoreHarness, medusaEnv, freePort }
+module.exports = { createStoreHarness, medusaEnv, runToEnd, freePort }
