@@ -32,6 +32,40 @@ function choice<T extends string>(flag: string, value: string | undefined, env: 
   return raw as T
 }
 
+/**
+ * What to paste into the store to point it at this sandbox. A value the user typed on the command
+ * line or the sandbox's public default is printed; an API key passed by flag, or anything taken
+ * from the environment (it may be a real one), only by reference.
+ */
+function pasteInstructions(input: {
+  url: string
+  apiKey: string
+  keySource: "flag" | "env" | "default"
+  secret: string
+  secretSource: "flag" | "env"
+  webhookUrls: string[]
+}): string[] {
+  const { url, apiKey, keySource, secret, secretSource, webhookUrls } = input
+  const keyLine =
+    keySource === "default"
+      ? `apiKey: ${JSON.stringify(apiKey)},`
+      : `apiKey: process.env.MEUM_API_KEY, // ${keySource === "flag" ? `the key you passed (${apiKey.slice(0, 12)}…)` : "from your environment"}`
+  const secretLine = secretSource === "flag" ? `webhookSecret: ${JSON.stringify(secret)},` : "webhookSecret: process.env.MEUM_WEBHOOK_SECRET, // from your environment"
+  const env = [`MEUM_API_BASE_URL=${url}`, keySource === "default" ? `MEUM_API_KEY=${apiKey}` : "MEUM_API_KEY=…", secretSource === "flag" ? `MEUM_WEBHOOK_SECRET=${secret}` : "MEUM_WEBHOOK_SECRET=…"]
+  const plugin = /^https?:\/\/[^/]+\/hooks\/meum(\/[\w-]+)?\/?$/
+  const webhooks = webhookUrls.length
+    ? webhookUrls.map((target) => (plugin.test(target) ? `${target} (the plugin's route)` : `${target} — not the plugin's /hooks/meum: its deliveries are not recorded and not retried`)).join(", ")
+    : "none — pass --webhook-url http://localhost:9000/hooks/meum (your Medusa's URL), or the paid webhooks never reach the store"
+  return [
+    "Paste into the options of medusa-payment-meum/providers/meum (medusa-config.ts):",
+    `  apiBaseUrl: ${JSON.stringify(url)},`,
+    `  ${keyLine}`,
+    `  ${secretLine}`,
+    `or, with a medusa-config.ts that reads them from the environment: ${env.join(" ")}`,
+    `Webhooks: ${webhooks}`,
+  ]
+}
+
 async function main(argv: string[]) {
   const [command, ...rest] = argv
   if (command !== "sandbox") {
@@ -64,7 +98,7 @@ async function main(argv: string[]) {
     console.error("meum-sandbox: --webhook-secret (or MEUM_WEBHOOK_SECRET) is required")
     process.exit(2)
   }
-  const apiKey = values["api-key"] ?? process.env.MEUM_API_KEY ?? DEFAULT_SANDBOX_API_KEY
+  const apiKey = values["api-key"] ?? (process.env.MEUM_API_KEY || DEFAULT_SANDBOX_API_KEY)
   // Flags win over the environment; `--dedupe` wins over the legacy `--no-dedupe`.
   const dedupe = values.dedupe !== undefined || !values["no-dedupe"]
     ? choice("dedupe", values.dedupe, "MEUM_SANDBOX_DEDUPE", DEDUPE_MODES)
@@ -89,6 +123,9 @@ async function main(argv: string[]) {
   })
   console.log(`Meum sandbox listening on ${sandbox.url} (API key ${apiKey.slice(0, 12)}…)`)
   console.log(`Meum sandbox settings ${JSON.stringify(sandbox.settings)}`)
+  const keySource = values["api-key"] !== undefined ? "flag" : process.env.MEUM_API_KEY ? "env" : "default"
+  const secretSource = values["webhook-secret"] !== undefined ? "flag" : "env"
+  for (const line of pasteInstructions({ url: sandbox.url, apiKey, keySource, secret, secretSource, webhookUrls: values["webhook-url"] ?? [] })) console.log(line)
   const stop = async () => {
     await sandbox.stop()
     process.exit(0)

@@ -11,12 +11,20 @@ function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra }
 }
 
-function spawnCli(args: string[], env: Record<string, string> = {}): ChildProcess & { output: () => string } {
+// A test that fails while waiting must not leave its sandbox running (jest would never exit).
+const spawned = new Set<ChildProcess>()
+afterEach(() => {
+  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL")
+  spawned.clear()
+})
+
+function spawnCli(args: string[], env: Record<string, string> = {}, secretArgs = ["--webhook-secret", "whsec_cli"]): ChildProcess & { output: () => string } {
   const child = spawn(
     process.execPath,
-    [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "src/sandbox/cli.ts", "sandbox", "--port", "0", "--webhook-secret", "whsec_cli", ...args],
+    [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "src/sandbox/cli.ts", "sandbox", "--port", "0", ...secretArgs, ...args],
     { cwd: root, env: childEnv(env) }
   )
+  spawned.add(child)
   let output = ""
   child.stdout.on("data", (chunk) => (output += chunk))
   child.stderr.on("data", (chunk) => (output += chunk))
@@ -121,4 +129,45 @@ it("refuses an unknown switch value with exit code 2", async () => {
   expect(code).toBe(2)
   expect(child.output()).toContain("--dedupe")
   expect(child.output()).toContain("any, open, off, conflict")
+}, 30_000)
+
+/** Output once the sandbox has printed what to paste (its last line names where webhooks go). */
+async function startupOutput(args: string[], env: Record<string, string> = {}, secretArgs?: string[]): Promise<string> {
+  const child = spawnCli(args, env, secretArgs)
+  try {
+    await listening(child)
+    await new Promise<void>((resolve, reject) => {
+      const check = () => /^Webhooks: .*$/m.test(child.output()) && resolve()
+      check()
+      child.stdout!.on("data", check)
+      child.once("exit", (code) => reject(new Error(`sandbox exited early (${code}): ${child.output()}`)))
+    })
+    return child.output()
+  } finally {
+    await stop(child)
+  }
+}
+
+it("prints the provider options to paste (apiBaseUrl, apiKey, webhookSecret) and where webhooks go", async () => {
+  const output = await startupOutput(["--webhook-url", "http://localhost:9000/hooks/meum"], { MEUM_API_KEY: "", MEUM_WEBHOOK_SECRET: "" })
+  const url = /listening on (http:\/\/\S+)/.exec(output)![1]
+  expect(output).toContain(`apiBaseUrl: "${url}",`)
+  expect(output).toContain(`apiKey: "sk_live_sandbox_key",`)
+  expect(output).toContain(`webhookSecret: "whsec_cli",`)
+  expect(output).toContain(`MEUM_API_BASE_URL=${url} MEUM_API_KEY=sk_live_sandbox_key MEUM_WEBHOOK_SECRET=whsec_cli`)
+  expect(output).toMatch(/^Webhooks: http:\/\/localhost:9000\/hooks\/meum \(the plugin's route\)$/m)
+}, 30_000)
+
+it("never prints a key passed to it; names a webhook URL that is not /hooks/meum", async () => {
+  const output = await startupOutput(["--api-key", "sk_live_cli_secret_key_77", "--webhook-url", "http://localhost:9000/hooks/payment/meum_meum"])
+  expect(output).not.toContain("sk_live_cli_secret_key_77")
+  expect(output).toContain("apiKey: process.env.MEUM_API_KEY, // the key you passed (sk_live_cli_…)")
+  expect(output).toMatch(/^Webhooks: http:\/\/localhost:9000\/hooks\/payment\/meum_meum — not the plugin's \/hooks\/meum/m)
+}, 30_000)
+
+it("never prints a secret taken from the environment; without --webhook-url says which URL to pass", async () => {
+  const output = await startupOutput([], { MEUM_API_KEY: "", MEUM_WEBHOOK_SECRET: "whsec_from_env_secret" }, [])
+  expect(output).not.toContain("whsec_from_env_secret")
+  expect(output).toContain("webhookSecret: process.env.MEUM_WEBHOOK_SECRET, // from your environment")
+  expect(output).toMatch(/^Webhooks: none — pass --webhook-url http:\/\/localhost:9000\/hooks\/meum/m)
 }, 30_000)
