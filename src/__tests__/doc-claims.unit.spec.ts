@@ -317,3 +317,27 @@ describe("package entries", () => {
     expect(wrong).toEqual([])
   })
 })
+
+// ---------------------------------------------------------------- the documents themselves
+
+describe("documents", () => {
+  it("README is a five-minute read (at most 12 KB)", () => {
+    expect(Buffer.byteLength(read("README.md"))).toBeLessThanOrEqual(12 * 1024)
+  })
+
+  it("every relative link resolves to a file of the repository", () => {
+    const broken: string[] = []
+    for (const { file, text } of [...docs, ...["CHANGELOG.md"].filter(exists).map((f) => ({ file: f, text: read(f) }))]) {
+      for (const m of text.matchAll(/\]\(([^)\s#]+)(#[^)]*)?\)/g)) {
+        if (/^[a-z]+:/.test(m[1])) continue
+        if (!exists(path.join(path.dirname(file), m[1]))) broken.push(`${file}: ${m[1]}`)
+      }
+    }
+    expect(broken).toEqual([])
+  })
+
+  it("LICENSE is the license package.json names", () => {
+    expect(pkg.license).toBe("MIT")
+    expect(read("LICENSE")).toMatch(/^MIT License/)
+  })
+})
