@@ -170,7 +170,9 @@ export function LedgerTable() {
             <Heading level="h2">{label("states", state)}</Heading>
           </div>
           <div className="flex gap-2">
-            <DataTable.FilterMenu />
+            <div data-testid="meum-filter-menu">
+              <DataTable.FilterMenu tooltip={t("meum.page.filterState")} />
+            </div>
             <DataTable.Search placeholder={t("meum.page.searchPlaceholder")} />
           </div>
         </DataTable.Toolbar>

@@ -20,6 +20,9 @@ const Row = ({ label, value, testId }: { label: string; value: React.ReactNode; 
   </div>
 )
 
+/** Meum statuses in which the shopper can still pay. */
+const isOpen = (status: string | undefined) => status === "pending" || status === "quoted" || status === "awaiting_payment"
+
 function MeumSession({ session }: { session: OrderMeumSession }) {
   const { t, label, money, date } = useMeumFormat()
   const { run, isPending } = useConfirmedAction()
@@ -44,11 +47,11 @@ function MeumSession({ session }: { session: OrderMeumSession }) {
       <Row label={t("meum.widget.asked")} value={money(invoice.amount, currency)} testId="meum-asked" />
       <Row label={t("meum.widget.paid")} value={money(invoice.paid_amount, currency)} testId="meum-paid" />
       {invoice.shortfall && <Row label={t("meum.widget.shortfall")} value={money(invoice.shortfall, currency)} testId="meum-shortfall" />}
-      <Row label={t("meum.widget.paidAt")} value={date(invoice.paid_at)} testId="meum-paid-at" />
+      {invoice.paid_at && <Row label={t("meum.widget.paidAt")} value={date(invoice.paid_at)} testId="meum-paid-at" />}
       {invoice.output_asset && <Row label={t("meum.widget.asset")} value={<span title={invoice.output_asset}>{short(invoice.output_asset, 8)}</span>} />}
       {invoice.transaction_hash && <Row label={t("meum.widget.transaction")} value={<span title={invoice.transaction_hash}>{short(invoice.transaction_hash)}</span>} />}
       <Row label={t("meum.widget.session")} value={label("sessionStatus", session.session_status)} />
-      {invoice.status !== "paid" && invoice.expires_at && <Row label={t("meum.widget.expires")} value={date(invoice.expires_at)} />}
+      {isOpen(invoice.status) && invoice.expires_at && <Row label={t("meum.widget.expires")} value={date(invoice.expires_at)} />}
       <Row label={t("meum.widget.lastChecked")} value={date(invoice.last_checked_at)} />
       {ledger && ledger.attempts > 0 && <Row label={t("meum.widget.attempts")} value={String(ledger.attempts)} />}
       {ledger?.last_error && <Row label={t("meum.widget.lastError")} value={ledger.last_error} />}
@@ -56,7 +59,7 @@ function MeumSession({ session }: { session: OrderMeumSession }) {
       <div className="pt-2">
         <DecisionTrail decision={ledger?.decision ?? invoice.decision} decidedBy={ledger?.decided_by} decidedAt={ledger?.decided_at} />
       </div>
-      {invoice.checkout_url && invoice.status !== "paid" && (
+      {invoice.checkout_url && isOpen(invoice.status) && (
         <a className="text-ui-fg-interactive txt-compact-small" href={invoice.checkout_url} target="_blank" rel="noreferrer">
           {t("meum.widget.checkout")}
         </a>
