@@ -60,11 +60,11 @@ it("buys the product with crypto in a real browser and finds the captured order 
   }, orderId)
   expect(order.order.payment_status).toBe("captured")
   // The widget reads the ledger: the invoice is completed there.
-  await admin.getByText("ledger: completed").waitFor({ timeout: 60_000 })
+  await admin.getByTestId("meum-widget").getByText("Paid, order placed").waitFor({ timeout: 60_000 })
 
   // The Meum page: nothing needs the merchant, and the paid delivery is listed with its verdict.
   await admin.goto(`${demoInfo.admin}/meum`)
-  await admin.getByText("Meum: needs your attention").waitFor({ timeout: 120_000 })
+  await admin.getByRole("heading", { name: "Meum payments" }).waitFor({ timeout: 120_000 })
   await admin.getByTestId("meum-deliveries").getByText("invoice.paid").first().waitFor({ timeout: 60_000 })
   await admin.screenshot({ path: path.join(artifacts, "admin-meum-page.png"), fullPage: true })
 })
