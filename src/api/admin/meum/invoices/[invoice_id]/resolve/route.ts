@@ -3,7 +3,7 @@ import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/frame
 import { MedusaError } from "@medusajs/framework/utils"
 import { z } from "zod"
 import { findLedgerInvoice, ledgerOf } from "../../../../../../lib/ledger/ledger"
-import { withCollectionLock } from "../../../../../../lib/ledger/reconcile-and-record"
+import { withCollectionLock } from "../../../../../../lib/ledger/collection-lock"
 import { isAllowedTransition } from "../../../../../../modules/meum-ledger/state-machine"
 
 const inputSchema = z.object({ invoice_id: z.string().min(1).max(200), note: z.string().max(500).optional() })
