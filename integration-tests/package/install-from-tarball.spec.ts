@@ -8,10 +8,10 @@
  */
 import { spawn, spawnSync } from "node:child_process"
 import fs from "node:fs"
-import net from "node:net"
 import os from "node:os"
 import path from "node:path"
 import { Client } from "pg"
+import { freePort } from "../../scripts/lib/ports"
 
 jest.setTimeout(30 * 60 * 1000)
 
@@ -36,15 +36,6 @@ const timed = <T>(label: string, timings: string[], fn: () => T): T => {
   }
 }
 const sizeMiB = (dir: string) => Number(run("du", ["-sk", dir], dir).split(/\s+/)[0]) / 1024
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = net.createServer()
-    server.once("error", reject)
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo
-      server.close(() => resolve(port))
-    })
-  })
 // The repository's own TypeScript (a devDependency), so the storefront install stays as small
 // as a real storefront's share of it.
 const tsc = path.join(root, "node_modules/.bin/tsc")
