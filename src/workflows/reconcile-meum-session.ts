@@ -8,7 +8,8 @@
  *     when adopt:   a live session of the cart takes the paid invoice
  *     when capture: lock the cart → authorize (Meum answers captured: Payment + Capture) →
  *                   capturePaymentWorkflow if not captured yet → unlock → complete the cart
- *     when cancel:  cancel the order-first order of a dead invoice
+ *     when merchant: seal an accepted underpayment (then capture what was received) or cancel a rejected one
+ *     when cancel:  cancel the order-first order of a dead invoice, or of a rejected underpayment
  *     when refresh: store the status table's answer on the session
  *   → record the one ledger transition → unlock.
  *
@@ -30,11 +31,14 @@ import { completeCartAfterMeumPaymentStep } from "./steps/complete-cart-after-pa
 import { cancelOrderOfDeadInvoiceStep } from "./steps/cancel-order-of-dead-invoice"
 import { refreshSessionStatusStep } from "./steps/refresh-session-status"
 import { recordReconciliationStep } from "./steps/record-reconciliation"
+import { settleUnderpaymentStep } from "./steps/settle-underpayment"
+import type { MerchantAction } from "../modules/meum-ledger/decide"
 
 export type { ReconcileOutcome } from "./reconcile-outcome"
 
 export interface ReconcileMeumSessionInput {
-  session_id: string
+  /** The session to reconcile; a merchant's resolve may name only the invoice. */
+  session_id?: string
   /** The invoice a webhook named: a paid invoice its session no longer holds may be adopted. */
   invoice_id?: string
   /** The invoice as the webhook route has just read it from Meum: then it is not read again. */
@@ -45,6 +49,8 @@ export interface ReconcileMeumSessionInput {
   force?: boolean
   /** The Meum registration (pp_meum_<id>) the caller knows the invoice by (the webhook's account, the ledger row). */
   provider_id?: string
+  /** An admin decision: accept or reject an underpayment, or mark a raised invoice resolved (who, and a note). */
+  merchant?: { action: MerchantAction; by?: string; note?: string }
 }
 
 const LOCK_WAIT_SECONDS = 60
@@ -57,17 +63,29 @@ export const reconcileMeumSessionWorkflow = createWorkflow(reconcileMeumSessionW
   const lockKey = transform({ located }, ({ located }) => located.lockKey)
   acquireLockStep({ key: lockKey, timeout: LOCK_WAIT_SECONDS, ttl: LOCK_TTL_SECONDS })
 
-  const read = readMeumInvoiceStep({ located, invoice: input.invoice })
-  const facts = loadMedusaFactsStep({ located, read })
-  const decision = decideReconciliationStep({ located, read, facts, force: input.force, now: input.now })
+  const merchant = transform({ input }, ({ input }) => input.merchant?.action)
+  const read = readMeumInvoiceStep({ located, invoice: input.invoice, merchant })
+  const facts = loadMedusaFactsStep({ located, read, merchant })
+  const decision = decideReconciliationStep({ located, read, facts, force: input.force, now: input.now, merchant })
+
+  const underpayment = when("settle-underpayment", { decision }, ({ decision }) => decision.action.kind === "accept_underpaid" || decision.action.kind === "reject_underpaid").then(() =>
+    settleUnderpaymentStep({
+      sessionId: transform({ facts }, ({ facts }) => facts.session!.id),
+      invoice: read.invoice!,
+      decision: transform({ decision }, ({ decision }) => (decision.action.kind === "accept_underpaid" ? ("accept" as const) : ("reject" as const))),
+    })
+  )
 
   const adopted = when("adopt-paid-invoice", { decision }, ({ decision }) => decision.action.kind === "adopt").then(() =>
     adoptPaidInvoiceStep({ invoice: read.invoice!, providerId: located.providerId!, fallbackSessionId: located.sessionId })
   )
 
-  const captureTarget = transform({ decision, facts, adopted, located }, ({ decision, facts, adopted, located }) => {
-    if (decision.action.kind === "capture_and_complete") return { sessionId: facts.session!.id, cartId: facts.cartId, amount: facts.session!.amount, paymentCollectionId: located.collectionId }
-    if (decision.action.kind === "adopt" && adopted?.sessionId) return { sessionId: adopted.sessionId, cartId: adopted.cartId, amount: undefined, paymentCollectionId: adopted.paymentCollectionId }
+  // The session whose payment is authorized and captured, and the cart to complete (none when its order exists).
+  const captureTarget = transform({ decision, facts, adopted, located, underpayment }, ({ decision, facts, adopted, located, underpayment }) => {
+    const completeCartId = facts.medusa?.order ? undefined : facts.cartId
+    if (decision.action.kind === "capture_and_complete") return { sessionId: facts.session!.id, cartId: facts.cartId, completeCartId, amount: facts.session!.amount as number | string, paymentCollectionId: located.collectionId }
+    if (decision.action.kind === "accept_underpaid") return { sessionId: facts.session!.id, cartId: facts.cartId, completeCartId, amount: underpayment!.paidAmount as number | string, paymentCollectionId: located.collectionId }
+    if (decision.action.kind === "adopt" && adopted?.sessionId) return { sessionId: adopted.sessionId, cartId: adopted.cartId, completeCartId: adopted.cartId, amount: undefined, paymentCollectionId: adopted.paymentCollectionId }
     return undefined
   })
 
@@ -85,15 +103,16 @@ export const reconcileMeumSessionWorkflow = createWorkflow(reconcileMeumSessionW
   const completion = when("complete-meum-cart", { captureTarget }, ({ captureTarget }) => !!captureTarget).then(() => {
     // Released before the completion, as core-flows does: completeCartWorkflow takes the cart lock itself.
     releaseLockStep({ key: cartKey }).config({ name: "unlock-meum-cart" })
-    return completeCartAfterMeumPaymentStep({ cartId: cartKey })
+    return completeCartAfterMeumPaymentStep({ cartId: transform({ captureTarget }, ({ captureTarget }) => captureTarget?.completeCartId) })
   })
 
-  const cancelled = when("cancel-order-of-dead-invoice", { decision }, ({ decision }) => decision.action.kind === "cancel_order").then(() =>
-    cancelOrderOfDeadInvoiceStep({ orderId: transform({ decision }, ({ decision }) => (decision.action as { orderId: string }).orderId) })
+  const orderToCancel = transform({ decision }, ({ decision }) =>
+    decision.action.kind === "cancel_order" ? decision.action.orderId : decision.action.kind === "reject_underpaid" ? decision.action.cancelOrderId : undefined
   )
+  const cancelled = when("cancel-order", { orderToCancel }, ({ orderToCancel }) => !!orderToCancel).then(() => cancelOrderOfDeadInvoiceStep({ orderId: orderToCancel as unknown as string }))
 
-  const refreshed = when("refresh-session-status", { decision, located }, ({ decision }) => decision.action.kind === "refresh_session" || decision.action.kind === "cancel_order").then(() =>
-    refreshSessionStatusStep({ sessionId: located.sessionId })
+  const refreshed = when("refresh-session-status", { decision, facts }, ({ decision, facts }) => !!facts.session && (decision.action.kind === "refresh_session" || decision.action.kind === "cancel_order")).then(() =>
+    refreshSessionStatusStep({ sessionId: transform({ facts }, ({ facts }) => facts.session!.id) })
   )
 
   const recorded = recordReconciliationStep({
@@ -107,6 +126,8 @@ export const reconcileMeumSessionWorkflow = createWorkflow(reconcileMeumSessionW
     adopted,
     cancelled,
     refreshed,
+    underpayment,
+    merchant: input.merchant,
     now: input.now,
   })
   releaseLockStep({ key: lockKey })

@@ -7,6 +7,8 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { invoicePhase } from "../../lib/meum/status-table"
+import type { Invoice } from "../../lib/meum/schemas"
+import { cartIdOfInvoice } from "../../lib/meum/external-order-id"
 import { askedFromMetadata, isPaidAsAsked } from "../../lib/meum/invoice-checks"
 import { meumRegistrationFor } from "../../lib/provider-registry"
 import { readStoredSessionData } from "../../lib/session-data"
@@ -15,7 +17,7 @@ import { moneyArrivedFor } from "../../lib/ledger/money-arrived"
 import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
 import type MeumLedgerService from "../../modules/meum-ledger/service"
 import type { LedgerInvoiceRow } from "../../modules/meum-ledger/service"
-import type { InvoiceFacts, MedusaFacts } from "../../modules/meum-ledger/decide"
+import type { InvoiceFacts, MedusaFacts, MerchantAction } from "../../modules/meum-ledger/decide"
 import type { LocatedInvoice } from "./locate-meum-invoice"
 import type { ReadInvoiceResult } from "./read-meum-invoice"
 
@@ -44,9 +46,23 @@ async function orderStatus(container: MedusaContainer, orderId: string): Promise
   return (data[0] as { status?: string } | undefined)?.status ?? "unknown"
 }
 
+/**
+ * The live session of the invoice's cart that holds the invoice, when the one a caller named does
+ * not (e.g. a late copy of a webhook naming the session Medusa replaced, after another session adopted it).
+ */
+async function holderOf(container: MedusaContainer, invoice: Invoice): Promise<SessionRow | undefined> {
+  const cartId = cartIdOfInvoice(invoice)
+  if (!cartId) return undefined
+  const { data: links } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "cart_payment_collection", fields: ["payment_collection_id"], filters: { cart_id: cartId } })
+  const collectionId = (links[0] as { payment_collection_id?: string } | undefined)?.payment_collection_id
+  if (!collectionId) return undefined
+  const sessions = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ payment_collection_id: collectionId }, { relations: ["payment"] })) as unknown as SessionRow[]
+  return sessions.find((candidate) => readStoredSessionData(candidate.data)?.invoice_id === invoice.id)
+}
+
 export const loadMedusaFactsStep = createStep(
   "load-medusa-facts",
-  async ({ located, read }: { located: LocatedInvoice; read: ReadInvoiceResult }, { container }) => {
+  async ({ located, read, merchant }: { located: LocatedInvoice; read: ReadInvoiceResult; merchant?: MerchantAction }, { container }) => {
     const ledger = container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService
     const invoiceId = read.invoice?.id ?? located.invoiceId
     const row = invoiceId && !located.skip ? await ledger.findInvoiceRow(invoiceId) : undefined
@@ -56,7 +72,7 @@ export const loadMedusaFactsStep = createStep(
     if (located.skip || !invoice) return new StepResponse<LoadedFacts>({ row, graceMs })
 
     const [found] = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ id: located.sessionId }, { relations: ["payment"] })) as unknown as SessionRow[]
-    const session = found && readStoredSessionData(found.data)?.invoice_id === invoice.id ? found : undefined
+    const session = found && readStoredSessionData(found.data)?.invoice_id === invoice.id ? found : await holderOf(container, invoice)
     // The session's own registration decides the checkout mode; an orphaned invoice has no session to decide for.
     const mode = meumRegistrationFor(container, session?.provider_id ?? located.providerId)?.options.orderFirst ? "order_first" : "pay_first"
     const stored = session ? readStoredSessionData(session.data) : undefined
@@ -64,8 +80,10 @@ export const loadMedusaFactsStep = createStep(
     const { cartId, orderId } = session ? await cartAndOrder(container, session.payment_collection_id) : {}
     const order = orderId ? { id: orderId, status: await orderStatus(container, orderId) } : undefined
     const phase = invoicePhase(invoice.status)
-    const moneyArrivedElsewhere =
-      mode === "order_first" && phase === "dead" && order && order.status !== "canceled" ? await moneyArrivedFor(container, order.id, cartId) : undefined
+    // Asked only before the plugin would cancel an order: an order-first order whose invoice died,
+    // or the order of an underpayment the merchant refuses (its own invoice not counted).
+    const mayCancelOrder = order && order.status !== "canceled" && ((mode === "order_first" && phase === "dead") || merchant === "reject_underpaid")
+    const moneyArrivedElsewhere = mayCancelOrder ? await moneyArrivedFor(container, order.id, cartId, invoice.id) : undefined
     const deadSinceMs = phase === "dead" ? Date.parse(invoice.updated_at ?? invoice.expires_at ?? "") || 0 : undefined
     return new StepResponse<LoadedFacts>({
       row,
