@@ -32,10 +32,10 @@ export async function startDemo(extraEnv: Record<string, string> = {}): Promise<
   let output = ""
   const watchers: Array<() => void> = []
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
-  child.stdout!.on("data", () => watchers.forEach((check) => check()))
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk.toString()
+      for (const check of [...watchers]) check()
       if (output.includes("[demo] layout")) resolve()
     })
     child.stderr!.on("data", (chunk) => (output += chunk))
