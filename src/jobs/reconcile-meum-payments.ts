@@ -30,11 +30,11 @@ import { meumRegistrations, type MeumRegistration } from "../lib/provider-regist
 import type { ReconcileOutcome } from "../workflows/reconcile-outcome"
 import { runReconcileMeumSession } from "../workflows/run-reconcile-meum-session"
 import { cancelAbandonedInvoices, type AbandonedSweepOptions } from "../lib/reconcile/cancel-abandoned-invoices"
-import { dueLedgerInvoices, paidInvoicesToSettle, sessionsMissingFromLedger, settleAbandonedInvoice } from "../lib/ledger/sweep"
+import { dueLedgerInvoices, paidInvoicesToSettle, sessionsMissingFromLedger } from "../lib/ledger/sweep"
 import { runWithConcurrency } from "../lib/run-with-concurrency"
 import { pruneDeliveries } from "../lib/ledger/deliveries"
 import { pruneCounters } from "../lib/ledger/counters"
-import { recordObservation } from "../lib/ledger/ledger"
+import { ledgerOf } from "../lib/ledger/ledger"
 
 const positive = (value: string | undefined, fallback: number) => {
   const parsed = Number(value)
@@ -78,7 +78,7 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
   const concurrency = positive(process.env.MEUM_RECONCILE_CONCURRENCY, 4)
   const now = (options.now ?? Date.now)()
 
-  const reconcile = async (sessionId: string, invoiceId?: string, providerId?: string): Promise<ReconcileOutcome | undefined> => {
+  const reconcile = async (sessionId: string | undefined, invoiceId?: string, providerId?: string): Promise<ReconcileOutcome | undefined> => {
     summary.checked++
     try {
       const result = await runReconcileMeumSession(container, { session_id: sessionId, invoice_id: invoiceId, now: options.now?.(), provider_id: providerId })
@@ -125,20 +125,12 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
       // backs off like a failed check, so it never sits at the head of every run.
       unconfigured.add(due.provider_id)
       summary.failed++
-      await recordObservation(container, { invoiceId: due.invoice_id, providerId: due.provider_id }, { kind: "check_failed", error: `${due.provider_id} is not a registered Meum provider` }).catch(() => undefined)
+      await ledgerOf(container).recordObservation({ invoiceId: due.invoice_id, providerId: due.provider_id }, { kind: "check_failed", error: `${due.provider_id} is not a registered Meum provider` }).catch(() => undefined)
       continue
     }
-    if (due.state === "abandoned" || !due.payment_session_id) {
-      summary.checked++
-      const cancelled = await settleAbandonedInvoice(container, registered.client, due).catch((error: Error) => {
-        summary.failed++
-        logger.warn(`Meum: cancelling abandoned invoice ${due.invoice_id} failed, will retry: ${error.message}`)
-        return false
-      })
-      if (cancelled) summary.abandonedCancelled++
-      continue
-    }
-    if (due.payment_session_id) await reconcile(due.payment_session_id, due.invoice_id, due.provider_id)
+    // An abandoned one (its session is gone) is cancelled at Meum by the same workflow.
+    const result = await reconcile(due.payment_session_id ?? undefined, due.invoice_id, due.provider_id)
+    if (result?.outcome === "abandoned_settled" && result.cancelled) summary.abandonedCancelled++
   }
   for (const providerId of unconfigured) {
     logger.warn(`Meum: the ledger has invoices of ${providerId}, which is no longer a registered Meum provider (medusa-config): they are not checked`)

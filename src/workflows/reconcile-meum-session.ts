@@ -11,6 +11,7 @@
  *     when merchant: seal an accepted underpayment (then capture what was received) or cancel a rejected one
  *     when cancel:  cancel the order-first order of a dead invoice, or of a rejected underpayment
  *     when refresh: store the status table's answer on the session
+ *     when abandoned: cancel at Meum an open invoice whose session is gone
  *   → record the one ledger transition → unlock.
  *
  * The cart lock is taken here rather than by processPaymentWorkflow.runAsStep: core's lock step
@@ -32,6 +33,7 @@ import { cancelOrderOfDeadInvoiceStep } from "./steps/cancel-order-of-dead-invoi
 import { refreshSessionStatusStep } from "./steps/refresh-session-status"
 import { recordReconciliationStep } from "./steps/record-reconciliation"
 import { settleUnderpaymentStep } from "./steps/settle-underpayment"
+import { cancelInvoiceAtMeumStep } from "./steps/cancel-invoice-at-meum"
 import type { MerchantAction } from "../modules/meum-ledger/decide"
 
 export type { ReconcileOutcome } from "./reconcile-outcome"
@@ -106,6 +108,10 @@ export const reconcileMeumSessionWorkflow = createWorkflow(reconcileMeumSessionW
     return completeCartAfterMeumPaymentStep({ cartId: transform({ captureTarget }, ({ captureTarget }) => captureTarget?.completeCartId) })
   })
 
+  const cancelledAtMeum = when("cancel-at-meum", { decision }, ({ decision }) => decision.action.kind === "cancel_at_meum").then(() =>
+    cancelInvoiceAtMeumStep({ invoiceId: read.invoice!.id, providerId: located.providerId! })
+  )
+
   const orderToCancel = transform({ decision }, ({ decision }) =>
     decision.action.kind === "cancel_order" ? decision.action.orderId : decision.action.kind === "reject_underpaid" ? decision.action.cancelOrderId : undefined
   )
@@ -127,6 +133,7 @@ export const reconcileMeumSessionWorkflow = createWorkflow(reconcileMeumSessionW
     cancelled,
     refreshed,
     underpayment,
+    cancelledAtMeum,
     merchant: input.merchant,
     now: input.now,
   })

@@ -14,3 +14,17 @@ export type ReconcileOutcome =
   /** Order-first: Medusa refused (or failed) to cancel the order; the ledger counts the attempts. */
   | { outcome: "order_cancel_failed"; invoiceStatus: InvoiceStatus; orderId: string; error: string }
   | { outcome: "unknown_status"; reportedStatus: string | null }
+  /** An abandoned invoice: cancelled at Meum now (`cancelled`), or Meum said it was no longer open. */
+  | { outcome: "abandoned_settled"; cancelled: boolean; invoiceStatus?: InvoiceStatus }
+  /** The merchant's decision was carried out (or had been: `already`). */
+  | {
+      outcome: "decided"
+      decision: "accepted" | "rejected" | "resolved"
+      already?: boolean
+      orderId?: string
+      paidAmount?: string
+      shortfall?: string
+      currency?: string
+      /** Rejected, but the order was kept: its money arrived another way. */
+      orderKeptBecause?: string
+    }

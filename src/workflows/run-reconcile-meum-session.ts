@@ -18,20 +18,23 @@ import { reconcileMeumSessionWorkflow, type ReconcileMeumSessionInput } from "./
 import type { ReconcileOutcome } from "./reconcile-outcome"
 
 export async function runReconcileMeumSession(container: MedusaContainer, input: ReconcileMeumSessionInput): Promise<ReconcileOutcome> {
-  let result: { outcome: ReconcileOutcome; error?: string }
+  let result: { outcome: ReconcileOutcome; error?: string; refused?: string }
   try {
     ;({ result } = await reconcileMeumSessionWorkflow(container).run({ input }))
   } catch (error) {
     await recordFailedRun(container, input, error).catch(() => undefined)
     throw error
   }
+  if (result.refused) throw new MedusaError(MedusaError.Types.NOT_ALLOWED, result.refused)
   if (result.error) throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, result.error)
   return result.outcome
 }
 
 async function recordFailedRun(container: MedusaContainer, input: ReconcileMeumSessionInput, error: unknown): Promise<void> {
+  // A merchant's decision that failed half way is left undecided (the next click resumes).
+  if (input.merchant) return
   let invoiceId = input.invoice_id
-  if (!invoiceId) {
+  if (!invoiceId && input.session_id) {
     const [session] = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ id: input.session_id }, { select: ["id", "data"] })) as Array<{ data?: Record<string, unknown> }>
     invoiceId = readStoredSessionData(session?.data)?.invoice_id
   }

@@ -67,19 +67,3 @@ export async function findLedgerInvoice(container: MedusaContainer, invoiceId: s
 export const isUniqueViolation = (error: unknown): boolean =>
   /unique|duplicate|already exists/i.test(String((error as { message?: string })?.message ?? "")) ||
   (error as { code?: string })?.code === "23505"
-
-/** Records one observation through the ledger service (the state machine decides the move). */
-export async function recordObservation(
-  container: MedusaContainer,
-  facts: InvoiceFacts,
-  observation: Observation,
-  now: number = Date.now()
-): Promise<{ row: LedgerInvoiceRow; transition: Transition; changed: boolean }> {
-  const recorded = await ledgerOf(container).recordObservation(facts, observation, now)
-  if (!recorded.allowed) {
-    container
-      .resolve(ContainerRegistrationKeys.LOGGER)
-      .warn(`Meum ledger: invoice ${facts.invoiceId} stays ${recorded.previous} (${observation.kind} would make it ${recorded.transition.state})`)
-  }
-  return recorded as unknown as { row: LedgerInvoiceRow; transition: Transition; changed: boolean }
-}

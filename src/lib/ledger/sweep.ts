@@ -4,8 +4,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { MeumClient } from "../meum/client"
 import { MeumApiError } from "../meum/errors"
 import { ACTIVE_STATES } from "../../modules/meum-ledger/state-machine"
-import { factsOfInvoice, ledgerOf, recordObservation, type LedgerInvoiceRow } from "./ledger"
-import { observationOfSkipped, withCollectionLock } from "./collection-lock"
+import { ledgerOf, type LedgerInvoiceRow } from "./ledger"
 
 /** Active ledger invoices whose next check is due, the longest overdue first. */
 export async function dueLedgerInvoices(container: MedusaContainer, now: number, limit: number): Promise<Array<LedgerInvoiceRow & { provider_id: string }>> {
@@ -39,46 +38,6 @@ export async function sessionsMissingFromLedger(container: MedusaContainer, limi
     .orderBy("ps.created_at", "desc")
     .limit(limit)
   return rows.map((row) => row.id)
-}
-
-/** Whether a live payment session still holds the invoice (then it is not abandoned after all). */
-async function stillHeld(container: MedusaContainer, row: LedgerInvoiceRow & { payment_collection_id?: string | null }): Promise<boolean> {
-  const payment = container.resolve(Modules.PAYMENT)
-  const filters = row.payment_collection_id ? { payment_collection_id: row.payment_collection_id } : row.payment_session_id ? { id: row.payment_session_id } : undefined
-  if (!filters) return false
-  const sessions = (await payment.listPaymentSessions(filters)) as Array<{ id: string; data?: Record<string, unknown> }>
-  return sessions.some((session) => session.id === row.payment_session_id || session.data?.invoice_id === row.invoice_id)
-}
-
-/**
- * Cancels at Meum an invoice whose session is gone; true when it was still open. Checked again
- * right before cancelling: a session that exists after all (a webhook that raced its creation)
- * puts the invoice back to open instead.
- */
-export async function settleAbandonedInvoice(container: MedusaContainer, client: MeumClient, row: LedgerInvoiceRow & { provider_id: string; payment_collection_id?: string | null }): Promise<boolean> {
-  return withCollectionLock(container, row.payment_collection_id, row.invoice_id, async () => {
-    if (await stillHeld(container, row)) {
-      const invoice = await client.getInvoice(row.invoice_id)
-      await recordObservation(container, factsOfInvoice(invoice, row.provider_id), { kind: "held_again" })
-      return false
-    }
-    let invoice
-    try {
-      invoice = await client.cancelInvoice(row.invoice_id)
-    } catch (error) {
-      if (error instanceof MeumApiError && error.isNotFound) {
-        await recordObservation(container, { invoiceId: row.invoice_id, providerId: row.provider_id }, { kind: "dead" })
-        return false
-      }
-      if (!(error instanceof MeumApiError && error.kind === "final")) throw error
-      // Meum refused: the invoice is no longer open — or cannot be cancelled (then it stays
-      // abandoned and is tried again after its backoff).
-      invoice = await client.getInvoice(row.invoice_id)
-    }
-    // Whatever Meum says now decides: paid → the merchant, underpaid → the merchant, closed → done.
-    await recordObservation(container, factsOfInvoice(invoice, row.provider_id), observationOfSkipped(invoice))
-    return invoice.status === "cancelled"
-  })
 }
 
 const SETTLED_STATES = new Set(["completed", "needs_attention", "resolved", "closed"])

@@ -9,6 +9,7 @@ import { invoicePhase, sessionStatusForInvoice, type CheckoutMode, type SessionS
 import type { ReadInvoiceStatus } from "../../lib/meum/schemas"
 import {
   DEFAULT_MACHINE_SETTINGS,
+  isAllowedTransition,
   nextLedgerState,
   type AttentionReason,
   type LedgerPosition,
@@ -48,8 +49,12 @@ export interface MedusaFacts {
   moneyArrivedElsewhere?: string
 }
 
+/** What the merchant asked for in admin (each recorded with who, when and a note). */
+export type MerchantAction = "accept_underpaid" | "reject_underpaid" | "resolve"
+
 export interface DecisionInput {
   row?: LedgerRowFacts
+  merchant?: MerchantAction
   invoice: InvoiceFacts
   medusa: MedusaFacts
   /** Admin "Re-check now": act even on an invoice handed to the merchant. */
@@ -69,10 +74,20 @@ export type ReconcileAction =
   | { kind: "cancel_order"; orderId: string }
   /** Store the status table's answer on the session (Medusa's authorizePaymentSession asks the provider). */
   | { kind: "refresh_session"; sessionStatus: SessionStatus }
+  /** An invoice whose session is gone, still open at Meum: cancel it there so it cannot be paid. */
+  | { kind: "cancel_at_meum" }
   /** Nothing to do at Meum or in Medusa; the ledger row still moves. */
   | { kind: "nothing"; duplicate: boolean }
   /** The merchant has it (or it waits): not acted on, not recorded. */
   | { kind: "hold"; reason: string }
+  /** The merchant accepted the shortfall: seal the acceptance, authorize, capture what was received, place the order. */
+  | { kind: "accept_underpaid" }
+  /** The merchant refused it: the session is cancelled, and the order too unless its money arrived another way. */
+  | { kind: "reject_underpaid"; cancelOrderId?: string }
+  /** The merchant handled it outside the plugin. */
+  | { kind: "resolve" }
+  /** The merchant's request does not apply (already decided, not underpaid, nothing to resolve): nothing changes. */
+  | { kind: "refuse"; reason: string }
 
 export interface Decision {
   action: ReconcileAction
@@ -95,6 +110,7 @@ export function handedToMerchant(row: Pick<LedgerRowFacts, "state" | "attention_
 }
 
 export function decide(input: DecisionInput): Decision {
+  if (input.merchant) return decideForMerchant(input)
   const { row, invoice, medusa } = input
   const settings = input.settings ?? DEFAULT_MACHINE_SETTINGS
   if (!input.force && handedToMerchant(row)) {
@@ -107,14 +123,15 @@ export function decide(input: DecisionInput): Decision {
   }
   const phase = invoicePhase(invoice.status)
 
-  if (!medusa.heldBySession) return orphaned(phase, invoice, to)
+  if (!medusa.heldBySession) return orphaned(phase, invoice, to, row)
 
   switch (phase) {
     case "unknown":
       // Forward compatibility: a status Meum's docs do not list changes nothing in Medusa.
       return to({ kind: "nothing", duplicate: false }, { kind: "unknown_status" })
     case "open":
-      return to({ kind: "nothing", duplicate: false }, { kind: "open" })
+      // An invoice thought abandoned is held by a live session after all (a webhook raced its creation).
+      return to({ kind: "nothing", duplicate: false }, row?.state === "abandoned" ? { kind: "held_again" } : { kind: "open" })
     case "paid": {
       if (!invoice.paidAsAsked) {
         // Never captured silently: the session becomes `error` for the merchant.
@@ -144,6 +161,27 @@ export function decide(input: DecisionInput): Decision {
 
 type To = (action: ReconcileAction, observation: Observation) => Decision
 
+/** The merchant's decisions: only on what they apply to, and once. */
+function decideForMerchant(input: DecisionInput): Decision {
+  const { row, invoice, medusa } = input
+  const position: LedgerPosition = row ? { state: row.state, attempts: row.attempts } : { state: "open", attempts: 0 }
+  const to = (action: ReconcileAction, observation: Observation): Decision => ({ action, observation, next: nextLedgerState(position, observation, input.settings) })
+  if (input.merchant === "resolve") {
+    if (!row) return { action: { kind: "refuse", reason: "the invoice is not in the ledger" } }
+    if (row.state === "resolved") return { action: { kind: "nothing", duplicate: true } }
+    if (!isAllowedTransition(row.state, "resolved")) {
+      return { action: { kind: "refuse", reason: `the invoice is ${row.state}: only an invoice that needs attention can be marked resolved` } }
+    }
+    return to({ kind: "resolve" }, { kind: "merchant_resolved" })
+  }
+  if (row?.decision) return { action: { kind: "refuse", reason: `The underpayment was already ${row.decision}` } }
+  if (invoice.status !== "underpaid" || !medusa.heldBySession) return { action: { kind: "refuse", reason: `the invoice is ${invoice.status}, not underpaid` } }
+  if (input.merchant === "accept_underpaid") return to({ kind: "accept_underpaid" }, { kind: "captured", orderPlaced: true })
+  // Another payment of the order may have arrived: then the order is kept.
+  const cancelOrderId = medusa.order && medusa.order.status !== "canceled" && !medusa.moneyArrivedElsewhere ? medusa.order.id : undefined
+  return to({ kind: "reject_underpaid", ...(cancelOrderId ? { cancelOrderId } : {}) }, { kind: "merchant_resolved" })
+}
+
 /** Stores the status table's answer on the session unless it is already there. */
 function refreshOr(input: DecisionInput, to: To, observation: Observation): Decision {
   const target = sessionStatusForInvoice(input.invoice.status, input.medusa.mode)
@@ -166,12 +204,13 @@ function orderFirstDead(input: DecisionInput, to: To): Decision {
 }
 
 /** An invoice its session no longer holds: a paid one is adopted, the others only move the ledger. */
-function orphaned(phase: ReturnType<typeof invoicePhase>, invoice: InvoiceFacts, to: To): Decision {
+function orphaned(phase: ReturnType<typeof invoicePhase>, invoice: InvoiceFacts, to: To, row: LedgerRowFacts | undefined): Decision {
   switch (phase) {
     case "paid":
       return invoice.paidAsAsked ? to({ kind: "adopt" }, { kind: "captured", orderPlaced: true }) : to({ kind: "nothing", duplicate: false }, { kind: "paid_without_order" })
     case "open":
-      return to({ kind: "nothing", duplicate: false }, { kind: "abandoned" })
+      // First seen abandoned: the job comes back (a session may still be being created), then cancels it at Meum.
+      return row?.state === "abandoned" ? to({ kind: "cancel_at_meum" }, { kind: "dead" }) : to({ kind: "nothing", duplicate: false }, { kind: "abandoned" })
     case "unknown":
       return to({ kind: "nothing", duplicate: false }, { kind: "unknown_status" })
     case "underpaid":

@@ -18,6 +18,8 @@ export interface LedgerInvoiceFacts {
   currency?: string
   meumStatus?: string | null
   orderId?: string
+  /** The merchant's decision, recorded with the transition it makes (who, when). */
+  decision?: { decision: string; by?: string | null; at: Date }
 }
 
 export interface LedgerInvoiceRow {
@@ -84,6 +86,7 @@ export default class MeumLedgerService extends MedusaService({ MeumInvoice, Meum
       ...(facts.currency ? { currency_code: facts.currency } : {}),
       ...(facts.meumStatus ? { meum_status: facts.meumStatus } : {}),
       ...(facts.orderId ? { order_id: facts.orderId } : {}),
+      ...(facts.decision ? { decision: facts.decision.decision, decided_by: facts.decision.by ?? null, decided_at: facts.decision.at } : {}),
       last_checked_at: new Date(now),
       ...(allowed
         ? {

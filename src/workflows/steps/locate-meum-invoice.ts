@@ -10,7 +10,8 @@ import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
 import type MeumLedgerService from "../../modules/meum-ledger/service"
 
 export interface LocateInput {
-  session_id: string
+  /** The session to reconcile; without one, the ledger row of invoice_id names it. */
+  session_id?: string
   invoice_id?: string
   provider_id?: string
 }
@@ -32,7 +33,10 @@ export interface LocatedInvoice {
 }
 
 export const locateMeumInvoiceStep = createStep("locate-meum-invoice", async (input: LocateInput, { container }) => {
-  const [session] = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ id: input.session_id }, { select: ["id", "provider_id", "data", "payment_collection_id"] })) as Array<{
+  const ledger = container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService
+  const known = !input.session_id && input.invoice_id ? await ledger.findInvoiceRow(input.invoice_id) : undefined
+  const sessionId = input.session_id ?? known?.payment_session_id ?? ""
+  const [session] = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ id: sessionId }, { select: ["id", "provider_id", "data", "payment_collection_id"] })) as Array<{
     provider_id: string
     data?: Record<string, unknown>
     payment_collection_id?: string
@@ -41,10 +45,10 @@ export const locateMeumInvoiceStep = createStep("locate-meum-invoice", async (in
   const invoiceId = input.invoice_id ?? sessionInvoiceId
   const previous = session?.data?.meum_previous_invoice_id
   const previousInvoiceId = typeof previous === "string" && previous !== sessionInvoiceId && invoiceId === sessionInvoiceId ? previous : undefined
-  const located: LocatedInvoice = { sessionId: input.session_id, sessionInvoiceId, invoiceId, previousInvoiceId }
+  const located: LocatedInvoice = { sessionId, sessionInvoiceId, invoiceId, previousInvoiceId }
   if (!invoiceId) return new StepResponse<LocatedInvoice>({ ...located, skip: session ? "the session has no invoice" : "no such payment session" })
   if (session && !isMeumProviderId(session.provider_id)) return new StepResponse<LocatedInvoice>({ ...located, skip: "not a Meum session" })
-  const row = session?.payment_collection_id ? undefined : await (container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService).findInvoiceRow(invoiceId)
+  const row = session?.payment_collection_id ? undefined : known ?? (await ledger.findInvoiceRow(invoiceId))
   const collectionId = session?.payment_collection_id ?? row?.payment_collection_id ?? undefined
   const providerId = invoiceId === sessionInvoiceId ? session!.provider_id : input.provider_id ?? session?.provider_id ?? row?.provider_id
   return new StepResponse<LocatedInvoice>({ ...located, collectionId, providerId, lockKey: `meum:reconcile:${collectionId ?? invoiceId}` })

@@ -13,6 +13,7 @@ import { rememberPaidRead } from "../../lib/meum/recent-paid-reads"
 import { logUnknownStatusOnce } from "../../lib/meum/unknown-status-log"
 import { meumRegistrationFor } from "../../lib/provider-registry"
 import type { LocatedInvoice } from "./locate-meum-invoice"
+import type { MerchantAction } from "../../modules/meum-ledger/decide"
 
 export interface ReadInvoiceResult {
   invoice?: Invoice
@@ -22,8 +23,9 @@ export interface ReadInvoiceResult {
 
 export const readMeumInvoiceStep = createStep(
   "read-meum-invoice",
-  async ({ located, invoice: handedIn }: { located: LocatedInvoice; invoice?: Invoice }, { container }) => {
-    if (located.skip || !located.invoiceId) return new StepResponse<ReadInvoiceResult>({})
+  async ({ located, invoice: handedIn, merchant }: { located: LocatedInvoice; invoice?: Invoice; merchant?: MerchantAction }, { container }) => {
+    // Marking an invoice resolved is the merchant's word alone: Meum is not asked.
+    if (located.skip || !located.invoiceId || merchant === "resolve") return new StepResponse<ReadInvoiceResult>({})
     const registration = meumRegistrationFor(container, located.providerId)
     if (!registration) {
       throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `The Meum payment provider ${located.providerId ?? "(unknown)"} is not configured`)

@@ -7,11 +7,12 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { Invoice } from "../../lib/meum/schemas"
+import { invoicePhase } from "../../lib/meum/status-table"
 import { factsOfInvoice } from "../../lib/ledger/ledger"
 import { cartAndOrder } from "../../lib/reconcile/cart-and-order"
 import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
 import type MeumLedgerService from "../../modules/meum-ledger/service"
-import { failureObservation, type Decision } from "../../modules/meum-ledger/decide"
+import { failureObservation, type Decision, type MerchantAction } from "../../modules/meum-ledger/decide"
 import type { Observation } from "../../modules/meum-ledger/state-machine"
 import type { ReconcileOutcome } from "../reconcile-outcome"
 import type { LocatedInvoice } from "./locate-meum-invoice"
@@ -30,6 +31,9 @@ export interface RecordInput {
   adopted?: AdoptedInvoice
   cancelled?: { error?: string }
   refreshed?: { sessionStatus?: string }
+  cancelledAtMeum?: { invoice?: Invoice }
+  underpayment?: { paidAmount: string; shortfall: string; currency: string }
+  merchant?: { action: MerchantAction; by?: string; note?: string }
   now?: number
 }
 
@@ -37,15 +41,19 @@ export interface RecordResult {
   outcome: ReconcileOutcome
   /** Set when the decided action failed in a way the caller must retry (5xx to Meum, the job's backoff). */
   error?: string
+  /** Set when the merchant asked for something that does not apply (answered 400, nothing changed). */
+  refused?: string
 }
 
 async function placed(container: MedusaContainer, sessionId: string): Promise<{ captured: boolean; cartId?: string; orderId?: string }> {
-  const [session] = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ id: sessionId }, { relations: ["payment"] })) as Array<{
+  const [session] = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ id: sessionId }, { relations: ["payment", "payment.captures"] })) as Array<{
     payment_collection_id: string
-    payment?: { captured_at?: Date | string | null } | null
+    payment?: { captured_at?: Date | string | null; captures?: unknown[] | null } | null
   }>
   if (!session) return { captured: false }
-  return { captured: Boolean(session.payment?.captured_at), ...(await cartAndOrder(container, session.payment_collection_id)) }
+  // An accepted underpayment captures only what was received: a capture, not a fully captured payment.
+  const captured = Boolean(session.payment?.captured_at) || Boolean(session.payment?.captures?.length)
+  return { captured, ...(await cartAndOrder(container, session.payment_collection_id)) }
 }
 
 export const recordReconciliationStep = createStep("record-meum-reconciliation", async (input: RecordInput, { container: scope }) => {
@@ -56,6 +64,16 @@ export const recordReconciliationStep = createStep("record-meum-reconciliation",
   const action = decision.action
   const done = (outcome: ReconcileOutcome, error?: string) => new StepResponse<RecordResult>({ outcome, ...(error ? { error } : {}) })
   if (action.kind === "hold") return done({ outcome: "skipped", reason: action.reason })
+  if (action.kind === "refuse") return new StepResponse<RecordResult>({ outcome: { outcome: "skipped", reason: action.reason }, refused: action.reason })
+  const now = input.now ?? Date.now()
+  const merchantDecision = (decision: string) => ({ decision, by: input.merchant?.by ?? null, at: new Date(now) })
+  if (input.merchant?.action === "resolve") {
+    if (action.kind === "nothing") return done({ outcome: "decided", decision: "resolved", already: true })
+    const row = facts.row!
+    const note = input.merchant.note
+    await ledger.recordObservation({ invoiceId: row.invoice_id, providerId: row.provider_id, decision: merchantDecision(note ? `resolved: ${note}` : "resolved") }, decision.observation!, now)
+    return done({ outcome: "decided", decision: "resolved" })
+  }
 
   if (!invoice) {
     // Meum does not know it (404): a known row is closed, nothing else is learned.
@@ -67,10 +85,12 @@ export const recordReconciliationStep = createStep("record-meum-reconciliation",
   let outcome: ReconcileOutcome
   let error: string | undefined
   let orderId = facts.medusa?.order?.id
+  let invoiceAfter: Invoice = invoice
   const status = invoice.status
 
   switch (action.kind) {
     case "capture_and_complete":
+    case "accept_underpaid":
     case "adopt": {
       if (action.kind === "adopt" && !input.adopted?.sessionId) {
         observation = { kind: "paid_without_order" }
@@ -92,9 +112,26 @@ export const recordReconciliationStep = createStep("record-meum-reconciliation",
         const retired = await retireDuplicatePaymentRecords(container, input.adopted.paymentCollectionId, invoice.id, target.sessionId)
         if (retired.length) logger.warn(`Meum invoice ${invoice.id}: cancelled the duplicate payment record(s) ${retired.join(", ")} of the replaced session`)
       }
-      outcome = { outcome: "captured", duplicate: false, orderId }
+      outcome =
+        action.kind === "accept_underpaid"
+          ? { outcome: "decided", decision: "accepted", orderId, ...input.underpayment }
+          : { outcome: "captured", duplicate: false, orderId }
       break
     }
+    case "reject_underpaid":
+      if (input.cancelled?.error) {
+        error = `the order ${action.cancelOrderId} could not be cancelled: ${input.cancelled.error}`
+        outcome = { outcome: "skipped", reason: error }
+        break
+      }
+      outcome = {
+        outcome: "decided",
+        decision: "rejected",
+        orderId,
+        ...input.underpayment,
+        ...(orderId && !action.cancelOrderId && facts.medusa?.moneyArrivedElsewhere ? { orderKeptBecause: facts.medusa.moneyArrivedElsewhere } : {}),
+      }
+      break
     case "cancel_order":
       if (input.cancelled?.error) {
         observation = failureObservation(action, input.cancelled.error)
@@ -103,13 +140,28 @@ export const recordReconciliationStep = createStep("record-meum-reconciliation",
         outcome = { outcome: "order_canceled", invoiceStatus: status, orderId: action.orderId }
       }
       break
+    case "cancel_at_meum": {
+      const after = input.cancelledAtMeum?.invoice
+      // Whatever Meum says now decides: cancelled → closed, paid or underpaid → the merchant, still open → try again later.
+      observation = !after ? { kind: "dead" } : orphanedObservation(after.status)
+      outcome = { outcome: "abandoned_settled", cancelled: after?.status === "cancelled", ...(after ? { invoiceStatus: after.status } : {}) }
+      if (after) invoiceAfter = after
+      break
+    }
     case "refresh_session":
     case "nothing":
+    case "resolve": // recorded above
       outcome = outcomeOf(decision, status, input, orderId)
       break
   }
 
-  const recorded = await ledger.recordObservation({ ...factsOfInvoice(invoice, located.providerId ?? facts.row?.provider_id ?? ""), ...(orderId ? { orderId } : {}) }, observation, input.now)
+  // A merchant's decision is recorded with the transition only once it was carried out.
+  const decided = !error && outcome.outcome === "decided" ? { decision: merchantDecision(outcome.decision) } : {}
+  if (error && (action.kind === "accept_underpaid" || action.kind === "reject_underpaid")) {
+    // Half done: left undecided, the next click resumes (each step finds what it already did).
+    return done(outcome, error)
+  }
+  const recorded = await ledger.recordObservation({ ...factsOfInvoice(invoiceAfter, located.providerId ?? facts.row?.provider_id ?? ""), ...(orderId ? { orderId } : {}), ...decided }, observation, now)
   if (!recorded.allowed) logger.warn(`Meum ledger: invoice ${invoice.id} stays ${recorded.previous} (${observation.kind} would make it ${recorded.transition.state})`)
   if (recorded.changed && recorded.row.attention_reason === "completion_failing") {
     logger.error(`Meum invoice ${invoice.id} is PAID but its order could not be placed after ${recorded.row.attempts} attempts (${error}): it needs the merchant (admin → Meum)`)
@@ -124,6 +176,22 @@ export const recordReconciliationStep = createStep("record-meum-reconciliation",
   }
   return done(outcome, error)
 })
+
+/** What an invoice its session no longer holds tells the ledger, by its phase. */
+function orphanedObservation(status: Invoice["status"]): Observation {
+  switch (invoicePhase(status)) {
+    case "open":
+      return { kind: "abandoned" }
+    case "paid":
+      return { kind: "paid_without_order" }
+    case "unknown":
+      return { kind: "unknown_status" }
+    case "underpaid":
+      return { kind: "underpaid" }
+    default:
+      return { kind: "dead" }
+  }
+}
 
 function outcomeOf(decision: Decision, status: Invoice["status"], input: RecordInput, orderId: string | undefined): ReconcileOutcome {
   const observation = decision.observation!

@@ -88,10 +88,18 @@ describe("decide: every ledger state over the same cells", () => {
           expect(cellOf(inputFor(cell, profile, row, true)).split("/")[0]).toBe(cellOf(inputFor(cell, profile)).split("/")[0])
           continue
         }
-        expect(cellOf(inputFor(cell, profile, row)).split("/")[0]).toBe(cellOf(inputFor(cell, profile)).split("/")[0])
+        // The one cell where the state picks the action: an abandoned invoice still open at Meum is cancelled there.
+        const abandonedOpen = state === "abandoned" && profile === "pf_orphan" && INVOICE_PHASE[cell as ReadInvoiceStatus] === "open"
+        expect(cellOf(inputFor(cell, profile, row)).split("/")[0]).toBe(abandonedOpen ? "cancel_at_meum" : cellOf(inputFor(cell, profile)).split("/")[0])
         expect(decision.next).toEqual(nextLedgerState({ state, attempts: 2 }, decision.observation!))
       }
     }
+  })
+
+  it("an abandoned invoice held by a live session after all goes back to open", () => {
+    const held = decide(inputFor("pending", "pf_new", { state: "abandoned", attempts: 1, attention_reason: null, decision: null }))
+    expect(held.observation).toEqual({ kind: "held_again" })
+    expect(held.next?.state).toBe("open")
   })
 
   it("an underpayment the merchant accepted is recorded as captured, a refund after completion raises", () => {
@@ -112,5 +120,36 @@ describe("decide: every ledger state over the same cells", () => {
         }
       }
     }
+  })
+})
+
+describe("decide: the merchant's decisions", () => {
+  const underpaidRow = { state: "needs_attention" as const, attempts: 0, attention_reason: "underpaid", decision: null }
+  const merchant = (action: "accept_underpaid" | "reject_underpaid" | "resolve", cell: Cell, profile: Profile, row?: DecisionInput["row"]) =>
+    decide({ ...inputFor(cell, profile, row), merchant: action })
+
+  it("accepts a held underpayment once: capture what was received and place the order", () => {
+    const accepted = merchant("accept_underpaid", "underpaid", "pf_new", underpaidRow)
+    expect(accepted.action).toEqual({ kind: "accept_underpaid" })
+    expect(accepted.next?.state).toBe("completed")
+    expect(merchant("accept_underpaid", "underpaid", "pf_new", { ...underpaidRow, decision: "accepted" }).action).toEqual({ kind: "refuse", reason: "The underpayment was already accepted" })
+  })
+
+  it("rejects an underpayment: the order is cancelled unless its money arrived another way", () => {
+    expect(merchant("reject_underpaid", "underpaid", "of_late", underpaidRow).action).toEqual({ kind: "reject_underpaid", cancelOrderId: "order_1" })
+    expect(merchant("reject_underpaid", "underpaid", "of_kept", underpaidRow).action).toEqual({ kind: "reject_underpaid" })
+    expect(merchant("reject_underpaid", "underpaid", "pf_new", underpaidRow).next?.state).toBe("resolved")
+  })
+
+  it.each(CELLS.filter((cell) => cell !== "underpaid"))("refuses to accept or reject a %s invoice", (cell) => {
+    expect(merchant("accept_underpaid", cell, "pf_new", underpaidRow).action.kind).toBe("refuse")
+    expect(merchant("reject_underpaid", cell, "pf_new", underpaidRow).action.kind).toBe("refuse")
+  })
+
+  it.each(LEDGER_STATES)("resolve from %s: only what needs attention (or was resolved already)", (state) => {
+    const decision = merchant("resolve", "unknown", "pf_new", { state, attempts: 0, attention_reason: null, decision: null })
+    if (state === "resolved") expect(decision.action).toEqual({ kind: "nothing", duplicate: true })
+    else if (state === "needs_attention" || state === "abandoned") expect(decision.next?.state).toBe("resolved")
+    else expect(decision.action.kind).toBe("refuse")
   })
 })

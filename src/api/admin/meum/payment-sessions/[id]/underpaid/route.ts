@@ -1,8 +1,12 @@
-/** POST /admin/meum/payment-sessions/:id/underpaid {decision: "accept" | "reject"} — the merchant's call. */
+/**
+ * POST /admin/meum/payment-sessions/:id/underpaid {decision: "accept" | "reject"} — the merchant's
+ * call on an underpaid invoice, carried out by the reconcile workflow (under the collection's lock,
+ * once: a second click is refused, a half-done one resumes) and recorded with who and when.
+ */
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError } from "@medusajs/framework/utils"
 import { z } from "zod"
-import { decideUnderpaid } from "../../../../../../lib/reconcile/decide-underpaid"
+import { runReconcileMeumSession } from "../../../../../../workflows/run-reconcile-meum-session"
 
 const inputSchema = z.object({
   id: z.string().regex(/^payses_[A-Za-z0-9]+$/, "must be a payment session id"),
@@ -14,5 +18,25 @@ export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse)
   if (!parsed.success) {
     throw new MedusaError(MedusaError.Types.INVALID_DATA, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "))
   }
-  res.json(await decideUnderpaid(req.scope, parsed.data.id, parsed.data.decision, req.auth_context?.actor_id))
+  const { id, decision } = parsed.data
+  const outcome = await runReconcileMeumSession(req.scope, {
+    session_id: id,
+    force: true,
+    merchant: { action: decision === "accept" ? "accept_underpaid" : "reject_underpaid", by: req.auth_context?.actor_id },
+  })
+  if (outcome.outcome !== "decided") throw new MedusaError(MedusaError.Types.NOT_FOUND, `No underpaid Meum payment session ${id}${"reason" in outcome ? `: ${outcome.reason}` : ""}`)
+  const amount = `${outcome.paidAmount} ${outcome.currency}`
+  const refund = `Meum has no refund API: refund the shopper's ${amount} outside Medusa.`
+  res.json({
+    decision,
+    paid_amount: outcome.paidAmount,
+    shortfall: outcome.shortfall,
+    order_id: outcome.orderId,
+    message:
+      decision === "accept"
+        ? `Accepted ${amount}; the shortfall of ${outcome.shortfall} ${outcome.currency} stays outstanding on the order.`
+        : outcome.orderKeptBecause
+          ? `Rejected. Order ${outcome.orderId} was NOT cancelled: ${outcome.orderKeptBecause}. ${refund}`
+          : `Rejected. ${refund}`,
+  })
 }
