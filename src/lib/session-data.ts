@@ -4,7 +4,8 @@
  * invoice: never the API key, a secret or a signature.
  */
 import { z } from "zod"
-import { isOpenInvoiceStatus, type Invoice, type ReadInvoiceStatus } from "./meum/schemas"
+import { type Invoice, type ReadInvoiceStatus } from "./meum/schemas"
+import { isOpenInvoiceStatus } from "./meum/status-table"
 
 export const storedSessionDataSchema = z.looseObject({
   invoice_id: z.string().min(1),

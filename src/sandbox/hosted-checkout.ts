@@ -1,3 +1,4 @@
+import { isOpenInvoiceStatus } from "../lib/meum/status-table"
 /**
  * The hosted checkout page at each invoice's checkout_url (Meum's pay.meum.io/{invoiceId}):
  * amount, currency, expiry and a token/network choice, with buttons to pay in full, pay less
@@ -5,7 +6,7 @@
  */
 import express, { type Router } from "express"
 import { z } from "zod"
-import { isOpenInvoiceStatus } from "../lib/meum/schemas"
+
 import { SandboxStateError, type InvoiceStore, type SandboxInvoice } from "./invoice-store"
 
 const TOKENS = ["USDC · Ethereum", "USDT · Tron", "USDC · Solana", "USDC · NEAR"] as const

@@ -5,7 +5,8 @@
  */
 import { EventEmitter } from "node:events"
 import BigNumber from "bignumber.js"
-import { isOpenInvoiceStatus, type InvoiceStatus } from "../lib/meum/schemas"
+import { type InvoiceStatus } from "../lib/meum/schemas"
+import { isOpenInvoiceStatus } from "../lib/meum/status-table"
 import { fakeTransactionHash } from "./ids"
 
 /**

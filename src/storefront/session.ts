@@ -12,8 +12,11 @@ export interface MeumCheckoutStart {
   reused?: boolean
 }
 
-/** Meum invoice statuses that can still be paid (session `data.status`). */
-const OPEN_INVOICE = new Set(["pending", "quoted", "awaiting_payment"])
+/**
+ * Meum invoice statuses that can still be paid (session `data.status`). The storefront entry imports
+ * only its own files, so this is the status table's open phase spelled out; a unit test keeps them equal.
+ */
+export const OPEN_INVOICE = new Set(["pending", "quoted", "awaiting_payment"])
 /** Session statuses of an open invoice: `pending` (pay-first) or `pending_authorization` (order-first). */
 const LIVE_SESSION = new Set(["pending", "pending_authorization"])
 

@@ -2,7 +2,8 @@
  * "Is this the invoice we asked for?" and "is it paid as asked?" — the one place these are
  * decided (provider, webhook mapping, reconcile and admin all call these).
  */
-import { isOpenInvoiceStatus, type Invoice } from "./schemas"
+import { type Invoice } from "./schemas"
+import { isOpenInvoiceStatus } from "./status-table"
 import { meumAmountLessThan, meumAmountsEqual } from "./money"
 
 export interface AskedFor {

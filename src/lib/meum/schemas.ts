@@ -33,10 +33,6 @@ export type ReadInvoiceStatus = InvoiceStatus | typeof UNKNOWN_INVOICE_STATUS
 export const isKnownInvoiceStatus = (status: unknown): status is InvoiceStatus =>
   typeof status === "string" && (INVOICE_STATUSES as readonly string[]).includes(status)
 
-/** Invoices that can still receive a payment. Everything else is terminal at Meum. */
-export const OPEN_INVOICE_STATUSES: readonly InvoiceStatus[] = ["pending", "quoted", "awaiting_payment"]
-export const isOpenInvoiceStatus = (status: string): boolean =>
-  (OPEN_INVOICE_STATUSES as readonly string[]).includes(status)
 
 /** Every webhook event type Meum documents (meum-api.md §11.2), `invoice.refunded` included. */
 export const WEBHOOK_EVENT_TYPES = [

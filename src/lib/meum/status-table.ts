@@ -6,7 +6,7 @@
  * Medusa's status/action names are spelled out as string literals here because this folder must
  * not import `@medusajs/*`; they are checked against Medusa's own types in the provider.
  */
-import type { ReadInvoiceStatus, WebhookEventType } from "./schemas"
+import type { InvoiceStatus, ReadInvoiceStatus, WebhookEventType } from "./schemas"
 
 export type SessionStatus =
   | "authorized"
@@ -89,6 +89,10 @@ export const INVOICE_PHASE = {
 } as const satisfies Record<ReadInvoiceStatus, InvoicePhase>
 
 export const invoicePhase = (status: ReadInvoiceStatus): InvoicePhase => INVOICE_PHASE[status]
+
+/** Invoices that can still receive a payment. Everything else is terminal at Meum. */
+export const OPEN_INVOICE_STATUSES = (Object.keys(INVOICE_PHASE) as ReadInvoiceStatus[]).filter((status) => INVOICE_PHASE[status] === "open") as InvoiceStatus[]
+export const isOpenInvoiceStatus = (status: string): boolean => (INVOICE_PHASE as Record<string, InvoicePhase>)[status] === "open"
 
 /**
  * The invoice status an event announces: the invoice read back from Meum must agree before the

@@ -14,7 +14,8 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { MeumClient } from "../meum/client"
 import { MeumApiError } from "../meum/errors"
-import { OPEN_INVOICE_STATUSES, type Invoice } from "../meum/schemas"
+import { type Invoice } from "../meum/schemas"
+import { OPEN_INVOICE_STATUSES } from "../meum/status-table"
 import { readStoredSessionData } from "../session-data"
 
 export interface AbandonedSweepOptions {

@@ -1,4 +1,5 @@
-import { INVOICE_STATUSES, WEBHOOK_EVENT_TYPES, isOpenInvoiceStatus } from "../schemas"
+import { INVOICE_STATUSES, WEBHOOK_EVENT_TYPES } from "../schemas"
+import { isOpenInvoiceStatus } from "../status-table"
 import {
   INVOICE_STATUS_TABLE,
   WEBHOOK_EVENT_TABLE,
@@ -62,5 +63,13 @@ describe("status table", () => {
 
   it("only ever emits captured (never authorized) for a webhook: a stale session id with authorized completes an unrelated cart", () => {
     expect(Object.values(WEBHOOK_EVENT_TABLE)).not.toContain("authorized")
+  })
+})
+
+describe("the storefront's copy of the open statuses", () => {
+  it("equals the status table's open phase", async () => {
+    const { OPEN_INVOICE } = await import("../../../storefront/session")
+    const { OPEN_INVOICE_STATUSES } = await import("../status-table")
+    expect([...OPEN_INVOICE].sort()).toEqual([...OPEN_INVOICE_STATUSES].sort())
   })
 })
