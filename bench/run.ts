@@ -10,6 +10,8 @@
  * BENCH_ATTACK_PROBES, BENCH_JOB_SESSIONS (comma-separated open-session counts, default "10000,100000"), BENCH_BUDGET_SHOPPERS
  * (benchmark 7, on its own store whose sandbox enforces Meum's 30 creates / 60 s)
  * (a run with lowered sizes is marked as such and is not a release gate).
+ * BENCH_ONLY (comma-separated, e.g. "1,3,4,4c") runs only those benchmarks ("4c": 4 on the cluster);
+ * such a run is not a release gate either.
  */
 import fs from "node:fs"
 import os from "node:os"
@@ -39,7 +41,10 @@ const sizes = {
   budgetShoppers: size("BENCH_BUDGET_SHOPPERS", 10),
   jobSessions: (process.env.BENCH_JOB_SESSIONS ?? "10000,100000").split(",").map(Number).filter((n) => n > 1),
 }
+const only = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",").map((s) => s.trim())) : undefined
+const runs = (id: string) => !only || only.has(id)
 const fullSize =
+  !only &&
   sizes.calls >= 1000 && sizes.rssCalls >= 10_000 && sizes.checkouts >= 100 && sizes.burst >= 1000 && Math.max(...sizes.jobSessions) >= 100_000
 
 const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`)
@@ -55,35 +60,50 @@ async function main() {
     return push(...added)
   }
 
-  const sandbox = await startSandboxProcess(KEY, SECRET)
-  try {
-    progress("1. initiatePayment vs bare axios")
-    rows.push(...(await benchInitiate(sandbox.url, KEY, SECRET, sizes.calls)))
-    progress("2. webhook verification vs bare HMAC")
-    rows.push(...benchVerify(SECRET, sizes.verifyIterations))
-    progress("5. RSS over initiatePayment")
-    rows.push(await benchRss(sandbox.url, KEY, SECRET, sizes.rssCalls))
-  } finally {
-    sandbox.child.kill("SIGTERM")
+  if (runs("1") || runs("2") || runs("5")) {
+    const sandbox = await startSandboxProcess(KEY, SECRET)
+    try {
+      if (runs("1")) {
+        progress("1. initiatePayment vs bare axios")
+        rows.push(...(await benchInitiate(sandbox.url, KEY, SECRET, sizes.calls)))
+      }
+      if (runs("2")) {
+        progress("2. webhook verification vs bare HMAC")
+        rows.push(...benchVerify(SECRET, sizes.verifyIterations))
+      }
+      if (runs("5")) {
+        progress("5. RSS over initiatePayment")
+        rows.push(await benchRss(sandbox.url, KEY, SECRET, sizes.rssCalls))
+      }
+    } finally {
+      sandbox.child.kill("SIGTERM")
+    }
   }
 
+  if (runs("3") || runs("4") || runs("8") || runs("6")) {
   progress("booting a Medusa store (embedded PostgreSQL, migrations, seed, medusa start)")
   const store = await startBenchStore({ log: (line) => progress(`  ${line}`) })
   try {
-    progress(`3. ${sizes.checkouts} checkouts each, pp_meum_meum vs pp_system_default`)
-    const checkout = await benchCheckout(store, sizes.checkouts)
-    rows.push(...checkout.rows)
-    details.checkout_step_p50_ms = checkout.steps
-    progress(`4. ${sizes.burst} paid invoices, webhooks released at once`)
-    const burst = await benchWebhookBurst(store, sizes.burst)
-    rows.push(...burst.rows)
-    details.burst = burst.detail
-    progress("8. GET /store/regions during a forged-webhook attack (the helper server is stopped)")
-    const attack = await benchWebhookAttack(store, sizes.attackProbes)
-    rows.push(...attack.rows)
-    details.attack = attack.detail
+    if (runs("3")) {
+      progress(`3. ${sizes.checkouts} checkouts each, pp_meum_meum vs pp_system_default`)
+      const checkout = await benchCheckout(store, sizes.checkouts)
+      rows.push(...checkout.rows)
+      details.checkout_step_p50_ms = checkout.steps
+    }
+    if (runs("4")) {
+      progress(`4. ${sizes.burst} paid invoices, webhooks released at once`)
+      const burst = await benchWebhookBurst(store, sizes.burst)
+      rows.push(...burst.rows)
+      details.burst = burst.detail
+    }
+    if (runs("8")) {
+      progress("8. GET /store/regions during a forged-webhook attack (the helper server is stopped)")
+      const attack = await benchWebhookAttack(store, sizes.attackProbes)
+      rows.push(...attack.rows)
+      details.attack = attack.detail
+    }
     details.job = []
-    for (const openSessions of sizes.jobSessions) {
+    for (const openSessions of runs("6") ? sizes.jobSessions : []) {
       progress(`6. reconcile job with ${openSessions} open Meum sessions, 1 % paid, webhooks dropped`)
       const job = await benchJobSweep(store, openSessions)
       rows.push(...job.rows)
@@ -92,8 +112,10 @@ async function main() {
   } finally {
     await store.stop()
   }
+  }
 
   // 7 needs Meum's documented create limit, which the store above lifts for the bursts.
+  if (runs("7")) {
   progress("booting a store whose sandbox enforces Meum's 30 creates / 60 s")
   const limited = await startBenchStore({ sandboxRateLimit: { max: 30, windowMs: 60_000 }, log: (line) => progress(`  ${line}`) })
   try {
@@ -104,7 +126,9 @@ async function main() {
   } finally {
     await limited.stop()
   }
+  }
 
+  if (runs("4c")) {
   progress("booting the cluster layout (Redis, 2 servers behind a proxy, 1 worker)")
   const cluster = await startBenchStore({ cluster: true, log: (line) => progress(`  ${line}`) })
   try {
@@ -115,10 +139,11 @@ async function main() {
   } finally {
     await cluster.stop()
   }
+  }
 
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? "cpu"}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`
   const seconds = (Date.now() - started) / 1000
-  console.log(`\nmedusa-payment-meum benchmarks — ${machine}${fullSize ? "" : " — REDUCED SIZES, not a release gate"}\n`)
+  console.log(`\nmedusa-payment-meum benchmarks — ${machine}${fullSize ? "" : ` — REDUCED (${only ? `only ${[...only].join(",")}; ` : ""}sizes ${JSON.stringify(sizes)}), not a release gate`}\n`)
   console.log("| benchmark | measured | baseline | ratio | target | result |")
   console.log("|---|---|---|---|---|---|")
   for (const row of rows) {

@@ -1,7 +1,8 @@
 /**
  * Benchmark 4: 1,000 paid invoices whose webhooks arrive at once, on the store's layout (one
- * process, or the cluster); baseline: the same store completing 1,000 carts of Medusa's
- * pp_system_default all at once (the same concurrency: the sandbox releases every webhook at once). Each cart gets a Meum session
+ * process, or the cluster); baseline: the same store completing carts of Medusa's pp_system_default
+ * 1, 2, 4 and 8 at a time (100 carts each), the best of the four (all at once, Medusa's own checkout
+ * collapses on 2 cores: lock and pool timeouts, so that ratio meant nothing). Each cart gets a Meum session
  * through the store API; the sandbox holds its webhooks (`webhook_hold`) while every invoice is
  * paid, then releases them together: 1,000 concurrent signed `invoice.paid` deliveries to
  * /hooks/meum (plus the held `invoice.created` ones, which change nothing). Sandbox retries stay
@@ -12,7 +13,7 @@
  */
 import axios from "axios"
 import http from "node:http"
-import { createCartsWithSession } from "./lib/meum-carts"
+import { createCartsWithSession, inParallel } from "./lib/meum-carts"
 import { BENCH_WEBHOOK_MAX_ATTEMPTS, type BenchStore } from "./lib/medusa-store"
 import { msSince, type Row } from "./lib/report"
 
@@ -24,6 +25,8 @@ export interface BurstResult {
     firstAttemptStatuses: Record<string, number>
     retriedDeliveries: number
     attempts: number
+    timeToLastOrderSeconds: number
+    baselines: Array<{ concurrency: number; carts: number; seconds: number; orders: number; failed: number; ordersPerSecond: number }>
   }
 }
 
@@ -38,22 +41,29 @@ async function orderCounts(store: BenchStore, cartIds: string[]) {
   return { withOrder, duplicated, orders }
 }
 
-/** Time to the last order when these pp_system_default carts are completed all at once. */
-async function systemBaseline(store: BenchStore, sessions: Array<{ cartId: string }>) {
+/** Concurrencies the pp_system_default baseline is measured at; the best one is the baseline. */
+export const BASELINE_CONCURRENCIES = [1, 2, 4, 8]
+
+/**
+ * Medusa's own checkout at a given concurrency: these pp_system_default carts completed `concurrency`
+ * at a time (all at once collapses on 2 cores: lock and pool timeouts), orders ÷ time to the last.
+ */
+async function systemBaseline(store: BenchStore, sessions: Array<{ cartId: string }>, concurrency: number) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity })
   const api = axios.create({ baseURL: store.url, httpAgent: agent, validateStatus: () => true })
   const headers = { "x-publishable-api-key": store.seed.publishableKey }
   const start = process.hrtime.bigint()
-  const answers = await Promise.all(sessions.map(({ cartId }) => api.post(`/store/carts/${cartId}/complete`, {}, { headers })))
+  const answers = await inParallel(sessions.length, concurrency, (i) => api.post(`/store/carts/${sessions[i].cartId}/complete`, {}, { headers }))
   const seconds = msSince(start) / 1000
   agent.destroy()
   const counts = await orderCounts(store, sessions.map((s) => s.cartId))
-  return { seconds, orders: counts.orders, failed: answers.filter((a) => a.status !== 200 || a.data.type !== "order").length }
+  const failed = answers.filter((a) => a.status !== 200 || a.data.type !== "order").length
+  return { concurrency, carts: sessions.length, seconds, orders: counts.orders, failed, ordersPerSecond: counts.orders / seconds }
 }
 
-export async function benchWebhookBurst(store: BenchStore, invoices: number): Promise<BurstResult> {
+export async function benchWebhookBurst(store: BenchStore, invoices: number, baselineCartsPerLevel = Math.min(invoices, 100)): Promise<BurstResult> {
   const { sandbox } = store
-  const baselineCarts = await createCartsWithSession(store, invoices, "baseline", "pp_system_default")
+  const baselineCarts = await createCartsWithSession(store, baselineCartsPerLevel * BASELINE_CONCURRENCIES.length, "baseline", "pp_system_default")
 
   sandbox.setFaults({ webhook_hold: true })
   const setupStart = process.hrtime.bigint()
@@ -63,7 +73,11 @@ export async function benchWebhookBurst(store: BenchStore, invoices: number): Pr
   const setupSeconds = msSince(setupStart) / 1000
   await store.stopHelper()
   // Measured on the same processes as the burst, before it (every Meum webhook is still held).
-  const baseline = await systemBaseline(store, baselineCarts)
+  const baselines = []
+  for (const [level, concurrency] of BASELINE_CONCURRENCIES.entries()) {
+    baselines.push(await systemBaseline(store, baselineCarts.slice(level * baselineCartsPerLevel, (level + 1) * baselineCartsPerLevel), concurrency))
+  }
+  const baseline = baselines.reduce((best, b) => (b.ordersPerSecond > best.ordersPerSecond ? b : best))
   const cartIds = sessions.map((s) => s.cartId)
   const invoiceIds = new Set(sessions.map((s) => s.invoiceId))
 
@@ -119,7 +133,7 @@ export async function benchWebhookBurst(store: BenchStore, invoices: number): Pr
   }
   const lost = invoices - counts.withOrder
   const throughput = counts.orders / (timeToLastOrder / 1000)
-  const baselineThroughput = baseline.orders / baseline.seconds
+  const baselineThroughput = baseline.ordersPerSecond
   const pass = counts.withOrder === invoices && lost === 0 && counts.duplicated === 0 && counts.orders === invoices
   return {
     rows: [
@@ -134,7 +148,7 @@ export async function benchWebhookBurst(store: BenchStore, invoices: number): Pr
       {
         name: `4. ${store.layout}: throughput of the burst ÷ pp_system_default's`,
         measured: `${throughput.toFixed(1)} orders/s (last order after ${(timeToLastOrder / 1000).toFixed(1)} s; every delivery answered by ${(timeToLastDelivery / 1000).toFixed(1)} s)`,
-        baseline: `${baselineThroughput.toFixed(1)} orders/s (${baseline.orders} orders, ${baseline.failed} failed completions, ${baseline.seconds.toFixed(1)} s)`,
+        baseline: `${baselineThroughput.toFixed(1)} orders/s pp_system_default, best of concurrency ${BASELINE_CONCURRENCIES.join("/")} (${baseline.concurrency} at a time: ${baseline.orders} orders of ${baseline.carts}, ${baseline.failed} failed, ${baseline.seconds.toFixed(1)} s)`,
         ratio: throughput / baselineThroughput,
         target: "≥ 0.90",
         pass: throughput / baselineThroughput >= 0.9,
@@ -146,6 +160,8 @@ export async function benchWebhookBurst(store: BenchStore, invoices: number): Pr
       firstAttemptStatuses,
       retriedDeliveries: paid.filter((d) => d.attempt_number > 1).length,
       attempts: paid.length,
+      timeToLastOrderSeconds: timeToLastOrder / 1000,
+      baselines: baselines.map((b) => ({ ...b, seconds: Number(b.seconds.toFixed(2)), ordersPerSecond: Number(b.ordersPerSecond.toFixed(2)) })),
     },
   }
 }

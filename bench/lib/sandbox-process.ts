@@ -4,7 +4,7 @@ import path from "node:path"
 
 const root = path.resolve(__dirname, "../..")
 
-export async function startSandboxProcess(apiKey: string, webhookSecret: string): Promise<{ url: string; child: ChildProcess }> {
+export async function startSandboxProcess(apiKey: string, webhookSecret: string, extraArgs: string[] = []): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(
     process.execPath,
     [
@@ -16,6 +16,7 @@ export async function startSandboxProcess(apiKey: string, webhookSecret: string)
       "--webhook-secret", webhookSecret,
       "--api-key", apiKey,
       "--rate-limit", "100000000",
+      ...extraArgs,
     ],
     { cwd: root, stdio: ["ignore", "pipe", "inherit"] }
   )
