@@ -1,0 +1,236 @@
+/**
+ * The newcomer's path, on a fresh machine: a brand-new Medusa app (see fresh-app.ts for why it is
+ * not made by create-medusa-app), then the README's quick start followed as written — its commands
+ * and its config snippet are read from README.md at test time (readme-quick-start.ts), not copied
+ * here — with the packed tarball in place of the registry's `medusa-payment-meum` and free ports in
+ * place of 9000 and 4010. It ends as step 7 says: a shopper pays on the sandbox's checkout page and
+ * the signed webhook places the order without the shopper coming back.
+ *
+ * A command the README gains that this test does not know how to follow fails the test by name:
+ * teach it here, or fix the README.
+ */
+import { spawn, type ChildProcess } from "node:child_process"
+import fs from "node:fs"
+import { createRequire } from "node:module"
+import os from "node:os"
+import path from "node:path"
+import { createStoreHarness, freePort, medusaEnv, runToEnd } from "../../scripts/lib/store-harness"
+import { waitUntil } from "../helpers/wait-until"
+import { addToDefineConfig, writeFreshApp } from "./fresh-app"
+import { readQuickStart, type QuickStartAction } from "./readme-quick-start"
+
+jest.setTimeout(15 * 60 * 1000)
+
+const root = path.resolve(__dirname, "../..")
+const PACKAGE = "medusa-payment-meum"
+const README_MEDUSA = "localhost:9000"
+const README_SANDBOX_PORT = "4010"
+
+/** A long-running command (the sandbox, the store) in its own process group, its output kept. */
+function startLongRunning(command: string, { cwd, env, logFile }: { cwd: string; env: NodeJS.ProcessEnv; logFile: string }) {
+  const child: ChildProcess = spawn("sh", ["-c", command], { cwd, env, detached: true, stdio: ["ignore", "pipe", "pipe"] })
+  let output = ""
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString()
+    fs.appendFileSync(logFile, chunk)
+  }
+  child.stdout!.on("data", keep)
+  child.stderr!.on("data", keep)
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()))
+  return {
+    output: () => output,
+    exitCode: () => child.exitCode,
+    async stop() {
+      try {
+        process.kill(-child.pid!, "SIGTERM")
+      } catch {}
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))])
+      try {
+        process.kill(-child.pid!, "SIGKILL") // `medusa develop` forks: nothing of the group may outlive the test
+      } catch {}
+    },
+  }
+}
+
+describe("the README quick start, followed by a newcomer in a brand-new Medusa app", () => {
+  const harness = createStoreHarness()
+  let work: string
+  const timings: string[] = []
+  const timed = async <T>(label: string, fn: () => Promise<T>): Promise<T> => {
+    const started = Date.now()
+    try {
+      return await fn()
+    } finally {
+      timings.push(`${label} ${((Date.now() - started) / 1000).toFixed(1)}s`)
+    }
+  }
+
+  beforeAll(() => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), "meum-newcomer-"))
+  })
+  afterAll(async () => {
+    await harness.stop()
+    console.log(`newcomer quick start: ${timings.join(", ")}`)
+    if (work) fs.rmSync(work, { recursive: true, force: true })
+  })
+
+  it("reads the quick start's steps, commands, config snippet and settings from README.md", () => {
+    const actions = readQuickStart(path.join(root, "README.md"))
+    const commands = actions.filter((action) => action.kind === "command").map((action) => action.text)
+    // What a paid order needs, in the README's order (the test follows whatever the README says;
+    // this only catches a quick start that lost a step).
+    const needed = [/^npm install medusa-payment-meum$/, /^npx medusa db:migrate$/, /^npx medusa-payment-meum sandbox /, /^npx medusa exec .*enable-meum/, /^npx medusa (develop|start)$/]
+    const positions = needed.map((pattern) => commands.findIndex((command) => pattern.test(command)))
+    expect(needed.filter((_, index) => positions[index] < 0).map(String)).toEqual([])
+    expect(positions).toEqual([...positions].sort((a, b) => a - b))
+    expect(actions.filter((action) => action.kind === "snippet").map((action) => action.text)).toEqual([expect.stringMatching(/^plugins: [\s\S]*modules: /)])
+  })
+
+  it("ends with an order paid on the sandbox, placed by the signed webhook", async () => {
+    const overall = Date.now()
+    const actions = readQuickStart(path.join(root, "README.md"))
+    const app = path.join(work, "my-medusa-store")
+    const storefront = path.join(work, "my-storefront")
+    const logs = path.join(work, "logs")
+    fs.mkdirSync(logs, { recursive: true })
+
+    // The tarball a registry install would fetch (CI builds before `npm test`; a bare checkout builds here).
+    const tarball = await timed("pack", async () => {
+      if (!fs.existsSync(path.join(root, ".medusa/server/src/scripts/enable-meum.js"))) await runToEnd("npm", ["run", "build"], { cwd: root, env: process.env })
+      const packed = await runToEnd("npm", ["pack", "--pack-destination", work, "--silent"], { cwd: root, env: process.env })
+      return path.join(work, packed.trim().split("\n").pop()!)
+    })
+
+    // The new app and its database, as create-medusa-app leaves them (migrated and seeded).
+    const pg = await harness.postgres()
+    const database = await harness.database(pg, `newcomer_${Date.now()}`)
+    writeFreshApp(app, { databaseUrl: database.url })
+    // Children get a newcomer's environment: nothing of this repo's Meum settings or jest's.
+    const env: NodeJS.ProcessEnv = medusaEnv(process.env)
+    for (const name of Object.keys(env)) if (/^(MEUM_|DATABASE_URL$|LOG_LEVEL$|STORE_CORS$|PORT$)/.test(name)) delete env[name]
+    env.NODE_OPTIONS = ""
+    const npmInstall = ["install", "--prefer-offline", "--no-audit", "--no-fund"]
+    await timed("new app: npm install", () => runToEnd("npm", npmInstall, { cwd: app, env }))
+    const medusaBin = path.join(app, "node_modules/.bin/medusa")
+    await timed("new app: migrate", () => runToEnd(medusaBin, ["db:migrate"], { cwd: app, env }))
+    const seedFile = path.join(work, "seed.json")
+    await timed("new app: seed", () => runToEnd(medusaBin, ["exec", "./src/scripts/seed.ts"], { cwd: app, env: { ...env, SEED_OUTPUT: seedFile } }))
+    const seed = JSON.parse(fs.readFileSync(seedFile, "utf8"))
+    // A storefront project that already talks to the store through the js-sdk.
+    fs.mkdirSync(storefront, { recursive: true })
+    fs.writeFileSync(path.join(storefront, "package.json"), JSON.stringify({ name: "my-storefront", private: true, dependencies: { "@medusajs/js-sdk": require(path.join(root, "package.json")).devDependencies["@medusajs/js-sdk"] } }))
+
+    // The README's ports, made free ones on a shared CI machine.
+    const medusaPort = await freePort()
+    const sandboxPort = await freePort()
+    const localize = (text: string) =>
+      text
+        .replaceAll(README_MEDUSA, `localhost:${medusaPort}`)
+        .replaceAll(`--port ${README_SANDBOX_PORT}`, `--port ${sandboxPort}`)
+        .replaceAll(`127.0.0.1:${README_SANDBOX_PORT}`, `127.0.0.1:${sandboxPort}`)
+    const storeEnv = { ...env, PORT: String(medusaPort) }
+    let sandbox: ReturnType<typeof startLongRunning> | undefined
+    let store: ReturnType<typeof startLongRunning> | undefined
+
+    const follow = async (action: QuickStartAction) => {
+      const label = `step ${action.step}`
+      if (action.kind === "snippet") {
+        if (!/^plugins: /.test(action.text)) throw new Error(`${label}: a config snippet this test does not know where to put:\n${action.text}`)
+        addToDefineConfig(app, localize(action.text))
+        return
+      }
+      if (action.kind === "setting") {
+        // The README tells the values the sandbox prints: they must be the ones it printed.
+        const printed = /reads them from the environment: (.*)/.exec(sandbox?.output() ?? "")?.[1] ?? ""
+        expect({ [action.name]: localize(action.value) }).toEqual({ [action.name]: new RegExp(`(^| )${action.name}=(\\S+)`).exec(printed)?.[2] })
+        return
+      }
+      const command = localize(action.text)
+      const cwd = action.where === "storefront" ? storefront : app
+      if (/^npm install medusa-payment-meum$/.test(command)) {
+        // The registry's package is this commit's tarball.
+        await timed(`${label} ${action.where}: npm install`, () => runToEnd("npm", [...npmInstall, tarball], { cwd, env }))
+        return
+      }
+      if (action.where !== "store") throw new Error(`${label}: a storefront command this test does not know how to follow: ${command}`)
+      if (/^npx medusa-payment-meum sandbox /.test(command)) {
+        sandbox = startLongRunning(command, { cwd: app, env, logFile: path.join(logs, "sandbox.log") })
+        harness.defer(() => sandbox!.stop())
+        await timed(`${label} sandbox start`, () =>
+          waitUntil(async () => /reads them from the environment: .*\n/.test(sandbox!.output()) || sandbox!.exitCode() !== null, { timeoutMs: 60_000, what: "the sandbox's printed options" })
+        )
+        const printed = /reads them from the environment: (.*)\n/.exec(sandbox.output())
+        if (!printed) throw new Error(`${label}: the sandbox printed no options to paste:\n${sandbox.output()}`)
+        expect(sandbox.output()).toContain(`http://localhost:${medusaPort}/hooks/meum (the plugin's route)`)
+        // "put them in the store's .env"
+        fs.appendFileSync(path.join(app, ".env"), printed[1].split(" ").join("\n") + "\n")
+        return
+      }
+      if (/^npx medusa (develop|start)$/.test(command)) {
+        store = startLongRunning(command, { cwd: app, env: storeEnv, logFile: path.join(logs, "medusa.log") })
+        harness.defer(() => store!.stop())
+        return // /health is awaited before the shopper arrives (the storefront install runs meanwhile)
+      }
+      if (/^npx medusa (db:migrate|exec) /.test(command) || command === "npx medusa db:migrate") {
+        const output = await timed(`${label} ${command.split(" ").slice(0, 3).join(" ")}`, () => runToEnd("sh", ["-c", command], { cwd: app, env: storeEnv }))
+        if (/enable-meum/.test(command)) expect(output).not.toMatch(/missing:/)
+        return
+      }
+      throw new Error(`${label}: a command this test does not know how to follow: ${command}`)
+    }
+    for (const action of actions) await follow(action)
+
+    // Step 7: the shopper, in the storefront, with the package's storefront entry and the js-sdk.
+    const medusaUrl = `http://localhost:${medusaPort}`
+    if (!store) throw new Error("the quick start never starts the store")
+    await timed("store /health", () =>
+      waitUntil(async () => {
+        if (store!.exitCode() !== null) throw new Error(`the store exited:\n${store!.output().slice(-4000)}`)
+        return fetch(`${medusaUrl}/health`).then((r) => r.ok, () => false)
+      }, { timeoutMs: 180_000, what: `${medusaUrl}/health` })
+    )
+    const fromStorefront = createRequire(path.join(storefront, "package.json"))
+    const Medusa = fromStorefront("@medusajs/js-sdk").default
+    const { startMeumCheckout, completeMeumCheckout } = fromStorefront(`${PACKAGE}/storefront`)
+    const sdk = new Medusa({ baseUrl: medusaUrl, publishableKey: seed.publishableKey })
+    const { cart } = await sdk.store.cart.create({ region_id: seed.regionId, email: "newcomer@example.com" })
+    await sdk.store.cart.createLineItem(cart.id, { variant_id: seed.variantId, quantity: 1 })
+    const { cart: withItem } = await sdk.store.cart.retrieve(cart.id)
+    const returnUrl = `http://localhost:8000/checkout/meum-return?cart_id=${cart.id}`
+    const started = await startMeumCheckout(sdk, withItem, { returnUrl })
+    expect(started.checkoutUrl).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${sandboxPort}/pay/`))
+
+    // The sandbox's hosted checkout page, then its "Pay in full" form; the shopper closes the tab.
+    const page = await fetch(started.checkoutUrl)
+    expect({ status: page.status, payButton: (await page.text()).includes('value="pay_full"') }).toEqual({ status: 200, payButton: true })
+    const paid = await fetch(started.checkoutUrl, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "action=pay_full", redirect: "manual" })
+    expect({ status: paid.status, location: paid.headers.get("location") }).toEqual({ status: 303, location: returnUrl })
+
+    // The signed webhook reaches /hooks/meum and places the order (no shopper call completes the cart).
+    const db = await harness.client(database.url)
+    const orderId = await timed("paid → order", () =>
+      waitUntil(async () => (await db.query("SELECT order_id FROM order_cart WHERE cart_id = $1 AND deleted_at IS NULL", [cart.id])).rows[0]?.order_id as string | undefined, {
+        timeoutMs: 60_000,
+        what: "the order placed by the webhook",
+      })
+    )
+    const payments = await db.query(
+      `SELECT p.provider_id, p.captured_at IS NOT NULL AS captured, p.amount::numeric AS amount FROM payment p
+       JOIN order_payment_collection opc ON opc.payment_collection_id = p.payment_collection_id WHERE opc.order_id = $1 AND p.deleted_at IS NULL`,
+      [orderId]
+    )
+    expect(payments.rows).toEqual([{ provider_id: "pp_meum_meum", captured: true, amount: String(seed.unitPrice) }])
+    // The sandbox's control API: the paid event went to the plugin's route, which took it (200, or
+    // 202 when the order took longer than webhookResponseBudgetMs on a cold server).
+    const deliveries = (await (await fetch(`http://127.0.0.1:${sandboxPort}/sandbox/deliveries`)).json()).data as { event_type: string; url: string; status_code: number | null }[]
+    const paidDeliveries = deliveries.filter((delivery) => delivery.event_type === "invoice.paid")
+    expect(paidDeliveries.map(({ url, status_code }) => ({ url, accepted: status_code === 200 || status_code === 202 }))).toEqual([
+      { url: `http://localhost:${medusaPort}/hooks/meum`, accepted: true },
+    ])
+
+    // The shopper comes back to the return page: the same order, not a second one.
+    const outcome = await completeMeumCheckout(sdk, cart.id, { maxWaitMs: 10_000 })
+    expect({ kind: outcome.kind, order: outcome.order?.id }).toEqual({ kind: "order", order: orderId })
+    timings.push(`total ${((Date.now() - overall) / 1000).toFixed(1)}s`)
+  })
+})
