@@ -7,6 +7,8 @@
  *
  * The second argument is the sandbox's create answer: "landing" (its default, the documented
  * nine fields, no metadata) or "full" (the API reference's whole invoice object).
+ * PROFILE_MEMO_INTL=1 memoises Intl.NumberFormat per (locale, options) in this process: what a
+ * per-currency memo in src/lib/meum/money.ts would save (an experiment, src is not changed).
  */
 import http from "node:http"
 import axios, { type AxiosInstance, type InternalAxiosRequestConfig } from "axios"
@@ -16,6 +18,19 @@ import { startSandboxProcess } from "./lib/sandbox-process"
 
 const KEY = "sk_live_bench_key_0000"
 const SECRET = "whsec_bench_secret"
+
+if (process.env.PROFILE_MEMO_INTL === "1") {
+  const Original = Intl.NumberFormat
+  const memo = new Map<string, Intl.NumberFormat>()
+  const Memoised = function (locale?: string | string[], options?: Intl.NumberFormatOptions) {
+    const key = JSON.stringify([locale, options])
+    let format = memo.get(key)
+    if (!format) memo.set(key, (format = new Original(locale, options)))
+    return format
+  }
+  Object.assign(Memoised, Original)
+  ;(Intl as { NumberFormat: unknown }).NumberFormat = Memoised
+}
 
 async function main() {
   const calls = Number(process.argv[2] ?? 1000)
@@ -59,7 +74,7 @@ async function main() {
       const key = r.what.replace(/\/v1\/invoices\/[^ ?]+/, "/v1/invoices/{id}")
       byWhat.set(key, [...(byWhat.get(key) ?? []), r.ms])
     }
-    console.log(`initiatePayment p50 ${percentile(ours, 50).toFixed(3)} ms, bare POST p50 ${percentile(base, 50).toFixed(3)} ms, ratio ${(percentile(ours, 50) / percentile(base, 50)).toFixed(3)} (${calls} calls each, interleaved; sandbox create answer: ${createResponse})`)
+    console.log(`initiatePayment p50 ${percentile(ours, 50).toFixed(3)} ms, bare POST p50 ${percentile(base, 50).toFixed(3)} ms, ratio ${(percentile(ours, 50) / percentile(base, 50)).toFixed(3)} (${calls} calls each, interleaved; sandbox create answer: ${createResponse}${process.env.PROFILE_MEMO_INTL === "1" ? "; Intl.NumberFormat memoised" : ""})`)
     console.log(`Meum HTTP calls per initiatePayment: min ${Math.min(...perCall)} max ${Math.max(...perCall)}`)
     for (const [what, ms] of byWhat) console.log(`  ${what}: ${ms.length} calls, p50 ${percentile(ms, 50).toFixed(3)} ms (request interceptor → response interceptor)`)
   } finally {
