@@ -11,7 +11,7 @@ SHOP=http://localhost:8000
 LOGS=${LOGS:-/tmp/starter-check-logs}; mkdir -p "$LOGS"
 t() { date +%s; }
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill -INT "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
 t0=$(t); rm -f .demo/demo.json
@@ -23,10 +23,13 @@ NEXT_PUBLIC_MEDUSA_PUBLISHABLE_KEY=$(node -e "process.stdout.write(require('./.d
 export NEXT_PUBLIC_MEDUSA_PUBLISHABLE_KEY
 
 t1=$(t); (cd "$STARTER" && npx tsc --noEmit -p .) >"$LOGS/tsc.log" 2>&1 && echo "starter tsc: ok ($(( $(t) - t1 )) s)" || { echo "starter tsc: FAILED"; tail -30 "$LOGS/tsc.log"; }
-t2=$(t); (cd "$STARTER" && npx next build) >"$LOGS/build.log" 2>&1 || { tail -40 "$LOGS/build.log"; exit 1; }
+# `medusa develop` restarts when a file of this checkout changes: wait until it answers (the build reads it).
+store_up() { for _ in $(seq 120); do curl -sf -o /dev/null http://localhost:9110/health && return 0; sleep 1; done; return 1; }
+build() { store_up && (cd "$STARTER" && npx next build) >"$LOGS/build.log" 2>&1; }
+t2=$(t); build || build || { tail -40 "$LOGS/build.log"; exit 1; }
 echo "starter next build: $(( $(t) - t2 )) s"
-(cd "$STARTER" && exec npx next start -p 8000) >"$LOGS/starter.log" 2>&1 & pids+=($!)
+(cd "$STARTER" && exec node node_modules/next/dist/bin/next start -p 8000) >"$LOGS/starter.log" 2>&1 & pids+=($!)
 until curl -sf -o /dev/null "$SHOP/us"; do kill -0 "${pids[1]}" || { tail -20 "$LOGS/starter.log"; exit 1; }; sleep 1; done
-t3=$(t); rc=0; node integration-tests/starter/drive-starter.js "${1:-}" || rc=$?
+store_up; t3=$(t); rc=0; node integration-tests/starter/drive-starter.js "${1:-}" || rc=$?
 echo "journeys: $(( $(t) - t3 )) s"
 exit $rc
