@@ -29,6 +29,7 @@ const meumProviderOptions = {
   integrationId: env("MEUM_INTEGRATION_ID"),
   orderFirst: env("MEUM_ORDER_FIRST"),
   orderFirstGraceSeconds: env("MEUM_ORDER_FIRST_GRACE_SECONDS"),
+  invoiceLifetimeMinutes: env("MEUM_INVOICE_LIFETIME_MINUTES"),
   timeoutMs: env("MEUM_TIMEOUT_MS"),
   webhookConcurrency: env("MEUM_WEBHOOK_CONCURRENCY"),
   webhookResponseBudgetMs: env("MEUM_WEBHOOK_RESPONSE_BUDGET_MS"),

@@ -77,7 +77,7 @@ medusaIntegrationTestRunner({
       expect(captured).toEqual({ payments: 1, captures: 1, capturedAt: [expect.any(Date)] })
     })
 
-    it("reads a paid invoice from Meum at most twice between its webhook and the order (sandbox request log)", async () => {
+    it("reads a paid invoice from Meum at most twice per webhook delivery until the order (sandbox request log)", async () => {
       const { cartId, session } = await cartWithSession()
       const invoiceId = session.data.invoice_id
       const since = Date.now()
@@ -86,9 +86,12 @@ medusaIntegrationTestRunner({
 
       expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
       const reads = env.sandbox().requests().filter((request) => request.at >= since && request.method === "GET" && request.path.startsWith(`/v1/invoices/${invoiceId}`))
-      // The webhook route's authoritative read; the workflow and Medusa's authorize/capture reuse it.
+      // Meum delivers at least once (the sandbox may repeat a delivery): each delivery reads the
+      // invoice to check the event; Medusa's authorize and capture reuse that read.
+      const deliveries = env.sandbox().deliveries().filter((delivery) => delivery.invoice_id === invoiceId && delivery.event_type === "invoice.paid").length
+      expect(deliveries).toBeGreaterThanOrEqual(1)
       expect(reads.length).toBeGreaterThanOrEqual(1)
-      expect(reads.length).toBeLessThanOrEqual(2)
+      expect(reads.length).toBeLessThanOrEqual(2 * deliveries)
     })
 
     it("answers the returning shopper with the same single order", async () => {

@@ -173,6 +173,45 @@ medusaIntegrationTestRunner({
       for (const { cartId } of open) expect(await ordersForCart(getContainer(), cartId)).toEqual([])
     })
 
+    it("/hooks/meum reads a paid invoice from Meum at most twice per delivery until the order (sandbox request log)", async () => {
+      const { cartId, invoiceId } = await cartWithSession()
+      const since = Date.now()
+      await env.sandbox().simulate(invoiceId, "paid")
+      await env.sandbox().waitForDeliveries((all) => all.some((d) => d.invoice_id === invoiceId && d.event_type === "invoice.paid" && d.status_code === 200), { timeoutMs: 60_000 })
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+      const reads = env.sandbox().requests().filter((r) => r.at >= since && r.method === "GET" && r.path.startsWith(`/v1/invoices/${invoiceId}`)).length
+      const deliveries = env.sandbox().deliveries().filter((d) => d.invoice_id === invoiceId && d.event_type === "invoice.paid").length
+      // The route's authoritative read, handed to the workflow; Medusa's authorize and capture reuse it.
+      expect(reads).toBeGreaterThanOrEqual(1)
+      expect(reads).toBeLessThanOrEqual(2 * deliveries)
+    })
+
+    it("cancels at Meum an invoice still open past the plugin's lifetime; the shopper's next attempt gets a fresh invoice", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      // The job first sees it open: it comes back when the lifetime (60 min by default) ends, not in 6 h.
+      await runMeumReconcile(getContainer())
+      const seen = await ledgerRow(invoiceId)
+      expect(seen.state).toBe("open")
+      expect(new Date(seen.next_check_at).getTime()).toBeLessThanOrEqual(Date.parse(env.sandbox().getInvoice(invoiceId)!.created_at) + HOUR)
+
+      await runMeumReconcile(getContainer(), { now: () => Date.now() + HOUR + 60_000 })
+
+      expect(env.sandbox().getInvoice(invoiceId)?.status).toBe("cancelled")
+      expect(await ledgerRow(invoiceId)).toEqual(expect.objectContaining({ state: "closed", next_check_at: null }))
+      expect((await sessionState(getContainer(), session.id)).status).toBe("canceled")
+      // The job stops looking at it.
+      const asked = () => env.sandbox().requests().filter((r) => r.path.startsWith(`/v1/invoices/${invoiceId}`)).length
+      const askedBefore = asked()
+      const again = await runMeumReconcile(getContainer(), { now: () => Date.now() + 2 * HOUR })
+      expect(asked()).toBe(askedBefore)
+      expect(again.failed).toBe(0)
+      // Starting again opens a new invoice for the cart, which can be paid into an order.
+      const fresh = await flow().startSession(cartId, "pp_meum_meum")
+      expect(fresh.data.invoice_id).not.toBe(invoiceId)
+      expect(env.sandbox().getInvoice(fresh.data.invoice_id)?.status).toBe("awaiting_payment")
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+    })
+
     it("places the order of a session paid and captured without one (the process died after capture), on the next job run (defect 2)", async () => {
       const { cartId, session, invoiceId } = await cartWithSession()
       await payWithWebhooksLost(invoiceId)

@@ -82,6 +82,36 @@ medusaIntegrationTestRunner({
       expect(again.ordersCanceled).toBe(0)
     })
 
+    it("an invoice still open past the plugin's lifetime is cancelled at Meum, and its order after the grace period, releasing its reservation", async () => {
+      env.connect(String(api.defaults.baseURL))
+      const seed = await seedStore(getContainer())
+      const flow = storeFlow(api, seed.publishableKey, seed.regionId)
+      const cart = await flow.createCart()
+      await flow.addItem(cart.id, seed.variantId, 1)
+      const session = await flow.startSession(cart.id, "pp_meum_meum")
+      const orderId = (await flow.complete(cart.id)).data.order.id
+      const inventory = getContainer().resolve(Modules.INVENTORY)
+      const reservations = () => inventory.listReservationItems({ inventory_item_id: seed.inventoryItemId })
+      const orderStatus = async () => {
+        const { data } = await getContainer().resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "order", fields: ["status"], filters: { id: orderId } })
+        return (data[0] as any).status
+      }
+      const HOUR = 3_600_000
+      await runMeumReconcile(getContainer())
+
+      // Past the lifetime (60 min by default): cancelled at Meum; the order waits out its grace.
+      const past = Date.now() + HOUR + 60_000
+      await runMeumReconcile(getContainer(), { now: () => past })
+      expect(env.sandbox().getInvoice(session.data.invoice_id)?.status).toBe("cancelled")
+      expect(await orderStatus()).not.toBe("canceled")
+      expect(await reservations()).toHaveLength(1)
+
+      const late = await runMeumReconcile(getContainer(), { now: () => past + 901_000 })
+      expect(late.ordersCanceled).toBe(1)
+      expect(await orderStatus()).toBe("canceled")
+      expect(await reservations()).toHaveLength(0)
+    })
+
     describe("an order the plugin must not cancel (issue 18, point 2)", () => {
       const placeOrder = async () => {
         env.connect(String(api.defaults.baseURL))

@@ -63,6 +63,12 @@ export const meumProviderOptionsSchema = z.object({
   orderFirst: booleanOption(false),
   /** Order-first: how long after an invoice expired/was cancelled/failed its order is cancelled. */
   orderFirstGraceSeconds: integerOption(900, 0, 30 * 24 * 3600),
+  /**
+   * The plugin's own lifetime of an invoice: past it, one still open at Meum is cancelled there (Meum
+   * may give an invoice a far-future expiry when the platform timeout is off). Meum's expires_at,
+   * when earlier, still wins.
+   */
+  invoiceLifetimeMinutes: integerOption(60, 1, 30 * 24 * 60),
   timeoutMs: integerOption(DEFAULT_MEUM_TIMEOUT_MS, 100, 120_000),
   /** /hooks/meum: how many webhook reconciliations (cart completions) run at once in this process. */
   webhookConcurrency: integerOption(4, 1, 64),

@@ -8,6 +8,7 @@
 import { BigNumber } from "@medusajs/framework/utils"
 import type { Logger, ProviderWebhookPayload, WebhookActionResult } from "@medusajs/framework/types"
 import type { MeumClient } from "./meum/client"
+import { rememberPaidRead } from "./meum/recent-paid-reads"
 import { MeumApiError } from "./meum/errors"
 import { isKnownWebhookEventType, type Invoice } from "./meum/schemas"
 import { STATUS_OF_EVENT, webhookActionForEvent } from "./meum/status-table"
@@ -108,6 +109,8 @@ export async function fetchVerifiedInvoice(
     }
     throw error
   }
+  // Medusa's authorize and capture ask the provider for this invoice moments later: a paid read is reused.
+  rememberPaidRead(client, invoice)
   const sessionId = metadataSessionId(invoice) ?? (findSessionId ? await findSessionId(invoice) : undefined)
   if (!sessionId) return { ok: false, reason: "the invoice was not created by this store", status: 200, ...about }
   return { ok: true, event: { eventId: verified.eventId, eventType: verified.eventType, invoice, sessionId } }

@@ -11,7 +11,7 @@
  *     when merchant: seal an accepted underpayment (then capture what was received) or cancel a rejected one
  *     when cancel:  cancel the order-first order of a dead invoice, or of a rejected underpayment
  *     when refresh: store the status table's answer on the session
- *     when abandoned: cancel at Meum an open invoice whose session is gone
+ *     when abandoned or past its lifetime: cancel an open invoice at Meum (then refresh its session)
  *   → record the one ledger transition → unlock.
  *
  * The cart lock is taken here rather than by processPaymentWorkflow.runAsStep: core's lock step
@@ -117,7 +117,7 @@ export const reconcileMeumSessionWorkflow = createWorkflow(reconcileMeumSessionW
   )
   const cancelled = when("cancel-order", { orderToCancel }, ({ orderToCancel }) => !!orderToCancel).then(() => cancelOrderOfDeadInvoiceStep({ orderId: orderToCancel as unknown as string }))
 
-  const refreshed = when("refresh-session-status", { decision, facts }, ({ decision, facts }) => !!facts.session && (decision.action.kind === "refresh_session" || decision.action.kind === "cancel_order")).then(() =>
+  const refreshed = when("refresh-session-status", { decision, facts }, ({ decision, facts }) => !!facts.session && (decision.action.kind === "refresh_session" || decision.action.kind === "cancel_order" || decision.action.kind === "cancel_at_meum")).then(() =>
     refreshSessionStatusStep({ sessionId: transform({ facts }, ({ facts }) => facts.session!.id) })
   )
 

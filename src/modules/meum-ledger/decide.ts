@@ -32,6 +32,8 @@ export interface InvoiceFacts {
   paidAsAsked: boolean
   /** Epoch ms since when a dead invoice is dead (its last update, else its expiry). */
   deadSinceMs?: number
+  /** Epoch ms of its creation at Meum (the plugin's invoice lifetime counts from it). */
+  createdAtMs?: number
 }
 
 /** The Medusa side, read in one go before deciding. */
@@ -62,6 +64,8 @@ export interface DecisionInput {
   now: number
   /** Order-first grace after an invoice dies before its order is cancelled. */
   graceMs: number
+  /** The plugin's invoice lifetime (option invoiceLifetimeMinutes); none: only Meum's expiry counts. */
+  lifetimeMs?: number
   settings?: MachineSettings
 }
 
@@ -123,7 +127,32 @@ export function decide(input: DecisionInput): Decision {
   }
   const phase = invoicePhase(invoice.status)
 
+  if (phase === "open" && lifetimeLeftMs(input) !== undefined) {
+    const left = lifetimeLeftMs(input)!
+    if (left <= 0) {
+      // Past the plugin's lifetime: cancelled at Meum, the session is no longer payable. An
+      // order-first order then waits out its grace like any dead invoice's.
+      const waiting = medusa.heldBySession && medusa.mode === "order_first" && medusa.order && medusa.order.status !== "canceled"
+      return to({ kind: "cancel_at_meum" }, waiting ? { kind: "grace", remainingMs: input.graceMs } : { kind: "dead" })
+    }
+    // Still open: look again no later than when its lifetime ends.
+    const decision = medusa.heldBySession ? held(input, phase, to) : orphaned(phase, invoice, to, row)
+    if (decision.next && decision.next.nextCheckInMs !== null && decision.next.nextCheckInMs > left) decision.next = { ...decision.next, nextCheckInMs: left }
+    return decision
+  }
   if (!medusa.heldBySession) return orphaned(phase, invoice, to, row)
+  return held(input, phase, to)
+}
+
+/** Time left of the plugin's invoice lifetime, if it applies. */
+function lifetimeLeftMs(input: DecisionInput): number | undefined {
+  if (!input.lifetimeMs || input.invoice.createdAtMs === undefined) return undefined
+  return input.invoice.createdAtMs + input.lifetimeMs - input.now
+}
+
+/** An invoice its live session holds. */
+function held(input: DecisionInput, phase: ReturnType<typeof invoicePhase>, to: To): Decision {
+  const { row, invoice, medusa } = input
 
   switch (phase) {
     case "unknown":

@@ -33,6 +33,7 @@ export const decideReconciliationStep = createStep("decide-meum-reconciliation",
       merchant: input.merchant,
       now: input.now ?? Date.now(),
       graceMs: facts.graceMs,
+      lifetimeMs: facts.lifetimeMs,
     })
   )
 })

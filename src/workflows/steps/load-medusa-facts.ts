@@ -26,6 +26,7 @@ export interface LoadedFacts {
   invoice?: InvoiceFacts
   medusa?: MedusaFacts
   graceMs: number
+  lifetimeMs?: number
   /** The session as Medusa holds it (the capture branch needs its amount). */
   session?: { id: string; amount: number; status: string; paymentId?: string }
   cartId?: string
@@ -68,8 +69,9 @@ export const loadMedusaFactsStep = createStep(
     const row = invoiceId && !located.skip ? await ledger.findInvoiceRow(invoiceId) : undefined
     const registration = meumRegistrationFor(container, located.providerId)
     const graceMs = (registration?.options.orderFirstGraceSeconds ?? 0) * 1000
+    const lifetimeMs = registration ? registration.options.invoiceLifetimeMinutes * 60_000 : undefined
     const invoice = read.invoice
-    if (located.skip || !invoice) return new StepResponse<LoadedFacts>({ row, graceMs })
+    if (located.skip || !invoice) return new StepResponse<LoadedFacts>({ row, graceMs, lifetimeMs })
 
     const [found] = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ id: located.sessionId }, { relations: ["payment"] })) as unknown as SessionRow[]
     const session = found && readStoredSessionData(found.data)?.invoice_id === invoice.id ? found : await holderOf(container, invoice)
@@ -85,11 +87,13 @@ export const loadMedusaFactsStep = createStep(
     const mayCancelOrder = order && order.status !== "canceled" && ((mode === "order_first" && phase === "dead") || merchant === "reject_underpaid")
     const moneyArrivedElsewhere = mayCancelOrder ? await moneyArrivedFor(container, order.id, cartId, invoice.id) : undefined
     const deadSinceMs = phase === "dead" ? Date.parse(invoice.updated_at ?? invoice.expires_at ?? "") || 0 : undefined
+    const createdAtMs = invoice.created_at ? Date.parse(invoice.created_at) : NaN
     return new StepResponse<LoadedFacts>({
       row,
       graceMs,
+      lifetimeMs,
       cartId,
-      invoice: { status: invoice.status, paidAsAsked: invoice.status === "paid" && isPaidAsAsked(invoice, asked), ...(deadSinceMs !== undefined ? { deadSinceMs } : {}) },
+      invoice: { status: invoice.status, paidAsAsked: invoice.status === "paid" && isPaidAsAsked(invoice, asked), ...(deadSinceMs !== undefined ? { deadSinceMs } : {}), ...(Number.isFinite(createdAtMs) ? { createdAtMs } : {}) },
       medusa: {
         mode,
         heldBySession: Boolean(session),

@@ -144,6 +144,8 @@ export const recordReconciliationStep = createStep("record-meum-reconciliation",
       const after = input.cancelledAtMeum?.invoice
       // Whatever Meum says now decides: cancelled → closed, paid or underpaid → the merchant, still open → try again later.
       observation = !after ? { kind: "dead" } : orphanedObservation(after.status)
+      // Order-first, past the invoice's lifetime: its order waits out the grace period.
+      if (decision.observation?.kind === "grace" && (!after || invoicePhase(after.status) === "dead")) observation = decision.observation
       outcome = { outcome: "abandoned_settled", cancelled: after?.status === "cancelled", ...(after ? { invoiceStatus: after.status } : {}) }
       if (after) invoiceAfter = after
       break

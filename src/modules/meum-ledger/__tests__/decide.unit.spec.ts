@@ -153,3 +153,33 @@ describe("decide: the merchant's decisions", () => {
     else expect(decision.action.kind).toBe("refuse")
   })
 })
+
+describe("decide: the plugin's invoice lifetime", () => {
+  const LIFETIME = 60 * 60_000
+  const withLifetime = (cell: Cell, profile: Profile, createdAgoMs: number) => {
+    const input = inputFor(cell, profile)
+    return decide({ ...input, invoice: { ...input.invoice, createdAtMs: NOW - createdAgoMs }, lifetimeMs: LIFETIME })
+  }
+
+  it.each(["pending", "quoted", "awaiting_payment"] as const)("a %s invoice past its lifetime is cancelled at Meum and closed", (cell) => {
+    const decision = withLifetime(cell, "pf_new", LIFETIME + 1)
+    expect(decision.action).toEqual({ kind: "cancel_at_meum" })
+    expect(decision.next?.state).toBe("closed")
+  })
+
+  it("an order-first order past its invoice's lifetime waits out the grace before it is cancelled", () => {
+    const decision = withLifetime("awaiting_payment", "of_grace", LIFETIME + 1)
+    expect(decision.action).toEqual({ kind: "cancel_at_meum" })
+    expect(decision.observation).toEqual({ kind: "grace", remainingMs: GRACE })
+  })
+
+  it("an open invoice within its lifetime is looked at again no later than when the lifetime ends", () => {
+    const decision = withLifetime("awaiting_payment", "pf_new", LIFETIME - 5 * 60_000)
+    expect(decision.action.kind).toBe("nothing")
+    expect(decision.next?.nextCheckInMs).toBe(5 * 60_000)
+  })
+
+  it.each(["paid", "underpaid", "expired", "refunded", "unknown"] as const)("never touches a %s invoice, whatever its age", (cell) => {
+    expect(cellOf({ ...inputFor(cell, "pf_new"), invoice: { ...inputFor(cell, "pf_new").invoice, createdAtMs: 0 }, lifetimeMs: LIFETIME })).toBe(cellOf(inputFor(cell, "pf_new")))
+  })
+})

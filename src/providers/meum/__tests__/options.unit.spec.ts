@@ -13,6 +13,7 @@ describe("provider options", () => {
       allowLegacySignatures: false,
       orderFirst: false,
       orderFirstGraceSeconds: 900,
+      invoiceLifetimeMinutes: 60,
       timeoutMs: 10000,
       webhookConcurrency: 4,
       webhookResponseBudgetMs: 5000,
