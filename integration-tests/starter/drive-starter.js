@@ -58,6 +58,21 @@ async function toHostedPage(page) {
   return page.url()
 }
 
+/**
+ * The shopper pays on the hosted page and closes the tab: the page's POST goes to the sandbox, its
+ * 303 back to the shop is not followed (page.route does not see requests reached by a redirect).
+ */
+async function payAndLeave(page, hostedUrl) {
+  await page.route(/\/pay\/[^/]+$/, async (route) => {
+    if (route.request().method() !== "POST") return route.continue()
+    await route.fetch({ maxRedirects: 0 })
+    await route.fulfill({ status: 200, contentType: "text/html", body: "<p>tab closed</p>" })
+  })
+  if (hostedUrl) await page.goto(hostedUrl)
+  await page.getByTestId("pay-full").click()
+  await page.getByText("tab closed").waitFor()
+}
+
 const ORDER_PAGE = /\/us\/order\/order_[0-9A-Z]+\/confirmed$/
 
 async function waitCompleted(cartId) {
@@ -96,11 +111,9 @@ const journeys = {
     const stale = await context.newPage()
     await pick(stale, "Crypto (Meum)") // this tab stays on the review step, rendered before the payment
     const payer = await context.newPage()
-    // The shopper closes the tab after paying: the return navigation never reaches the shop.
-    await payer.route(`${SHOP}/api/meum/return**`, (route) => route.abort())
     await payer.goto(`${SHOP}/us/checkout?step=review`)
     await toHostedPage(payer)
-    await payer.getByTestId("pay-full").click()
+    await payAndLeave(payer) // the return never reaches the shop
     await waitCompleted(cartId) // placed by the webhook
     await payer.close()
     // The stale review tab: "Pay with crypto" lands on the order, not "already completed".
@@ -128,9 +141,7 @@ const journeys = {
     await page.waitForURL(/\/us\/checkout\/meum-pending\?/, { timeout: 30_000 })
     await page.getByTestId("meum-waiting").waitFor()
     const payer = await context.newPage()
-    await payer.route(`${SHOP}/api/meum/return**`, (route) => route.abort())
-    await payer.goto(hosted)
-    await payer.getByTestId("pay-full").click()
+    await payAndLeave(payer, hosted) // only the pending page's polling can find the order
     await page.waitForURL(ORDER_PAGE, { timeout: 60_000 })
     await context.close()
   },
