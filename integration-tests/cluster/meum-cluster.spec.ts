@@ -9,6 +9,7 @@
 import type { AxiosInstance } from "axios"
 import { startClusterStore, type ClusterStore, type MedusaProcess } from "../helpers/cluster-store"
 import { waitUntil } from "../helpers/wait-until"
+import Redis from "ioredis"
 
 jest.setTimeout(10 * 60 * 1000)
 
@@ -233,19 +234,25 @@ it("a server killed (SIGKILL) in the middle of a paid webhook: the job still pla
   sandbox.setWebhookEndpoints([`${victim.url}/hooks/meum`])
   const cart = await cartWithSession(cluster.api(servers[0]), "killed")
   await invoiceCreatedLanded([cart.invoiceId])
-  // Only the victim may act until it is killed; slow Meum keeps it inside the collection lock,
-  // where it is caught on its second read of the invoice (the first is the webhook's check).
+  // Only the victim may act until it is killed. It is caught inside the collection's reconcile lock:
+  // the test holds the cart's lock (as a shopper's own completion would), so the victim's capture
+  // waits there, and the test kills it once the collection lock is taken (Medusa's Redis locking).
   cluster.setWorkersReachMeum(false)
-  sandbox.setFaults({ api_latency_ms: 3000 })
-  const byVictim = (r: { host: string; path: string }) => r.host === victim.name && r.path === `/v1/invoices/${cart.invoiceId}`
-  const insideLock = (async () => {
-    await sandbox.waitForRequest(byVictim, { timeoutMs: 30_000 })
-    return sandbox.waitForRequest(byVictim, { timeoutMs: 30_000 })
-  })()
-  await sandbox.simulate(cart.invoiceId, "paid")
-  await insideLock
-  await victim.kill()
-  sandbox.resetFaults()
+  const redis = new Redis(cluster.redisUrl)
+  const lockKey = (key: string) => `medusa_lock:${key}`
+  expect(await redis.set(lockKey(cart.cartId), "test-holds-the-cart", "PX", 120_000, "NX")).toBe("OK")
+  try {
+    await sandbox.simulate(cart.invoiceId, "paid")
+    await waitUntil(async () => (await redis.exists(lockKey(`meum:reconcile:${cart.collectionId}`))) === 1, {
+      timeoutMs: 30_000,
+      everyMs: 20,
+      what: "the victim inside the collection's reconcile lock",
+    })
+    await victim.kill()
+  } finally {
+    await redis.del(lockKey(cart.cartId))
+    redis.disconnect()
+  }
   expect((await ordersPerCart([cart.cartId])).size).toBe(0)
   const killedAt = Date.now()
   // The dead process's lock expires (Medusa's Redis locking), then the worker's job settles it.

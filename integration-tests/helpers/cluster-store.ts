@@ -42,6 +42,8 @@ export interface ClusterStore {
   sandbox: MeumSandbox
   seed: SeededStore
   db: Client
+  /** The Redis every process shares (Medusa's locking, event bus and workflow engine). */
+  redisUrl: string
   /** Storefront calls to one server, or through the proxy when none is named. */
   api(server?: MedusaProcess): AxiosInstance
   adminHeaders(server: MedusaProcess): Promise<Record<string, string>>
@@ -147,6 +149,7 @@ export async function startClusterStore(options: ClusterOptions): Promise<Cluste
       servers: [serverA, serverB],
       workers: [worker],
       proxy: layout.proxy,
+      redisUrl: redis.url,
       sandbox,
       seed,
       db,
