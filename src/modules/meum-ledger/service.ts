@@ -71,10 +71,12 @@ export default class MeumLedgerService extends MedusaService({ MeumInvoice, Meum
    * (the only way a ledger state changes). A move the machine does not allow keeps the state and
    * only refreshes what Meum said. Safe when two processes record the same invoice at once.
    */
-  async recordObservation(facts: LedgerInvoiceFacts, observation: Observation, now: number = Date.now()): Promise<RecordedTransition> {
+  async recordObservation(facts: LedgerInvoiceFacts, observation: Observation, now: number = Date.now(), decided?: Transition): Promise<RecordedTransition> {
     const existing = await this.findInvoiceRow(facts.invoiceId)
     const current = existing ? { state: existing.state, attempts: existing.attempts } : { state: "open" as LedgerState, attempts: 0 }
-    const transition = nextLedgerState(current, observation)
+    // The transition the decision named (it may look again sooner, e.g. when an invoice's lifetime
+    // ends) — if it was decided from the row as it still is; else the machine's answer.
+    const transition = decided && nextLedgerState(current, observation).state === decided.state ? decided : nextLedgerState(current, observation)
     const allowed = isAllowedTransition(current.state, transition.state)
     const fields = {
       provider_id: facts.providerId,
@@ -107,7 +109,7 @@ export default class MeumLedgerService extends MedusaService({ MeumInvoice, Meum
       } catch (error) {
         if (!isUniqueViolation(error)) throw error
         // Another process created it a moment ago: record on top of its row.
-        return this.recordObservation(facts, observation, now)
+        return this.recordObservation(facts, observation, now, decided)
       }
     }
     return { row, transition, changed: allowed && transition.state !== current.state, allowed, previous: current.state }

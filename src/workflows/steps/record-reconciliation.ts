@@ -163,7 +163,9 @@ export const recordReconciliationStep = createStep("record-meum-reconciliation",
     // Half done: left undecided, the next click resumes (each step finds what it already did).
     return done(outcome, error)
   }
-  const recorded = await ledger.recordObservation({ ...factsOfInvoice(invoiceAfter, located.providerId ?? facts.row?.provider_id ?? ""), ...(orderId ? { orderId } : {}), ...decided }, observation, now)
+  // The decision's own transition when the action did what it planned; else the machine's for what happened.
+  const planned = observation === decision.observation ? decision.next : undefined
+  const recorded = await ledger.recordObservation({ ...factsOfInvoice(invoiceAfter, located.providerId ?? facts.row?.provider_id ?? ""), ...(orderId ? { orderId } : {}), ...decided }, observation, now, planned)
   if (!recorded.allowed) logger.warn(`Meum ledger: invoice ${invoice.id} stays ${recorded.previous} (${observation.kind} would make it ${recorded.transition.state})`)
   if (recorded.changed && recorded.row.attention_reason === "completion_failing") {
     logger.error(`Meum invoice ${invoice.id} is PAID but its order could not be placed after ${recorded.row.attempts} attempts (${error}): it needs the merchant (admin → Meum)`)
