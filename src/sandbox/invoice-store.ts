@@ -46,7 +46,15 @@ export interface NewInvoice {
   metadata?: Record<string, unknown>
 }
 
-export type SimulatedOutcome = "paid" | "underpaid" | "failed" | "expired"
+/**
+ * `paid_late` / `underpaid_late`: money that lands on an invoice already expired, cancelled or
+ * failed (the wallet sent before the deadline, the confirmations came after). Meum's docs do not
+ * promise it cannot happen, so the sandbox can produce it; the plain outcomes move open invoices only.
+ */
+export type SimulatedOutcome = "paid" | "underpaid" | "failed" | "expired" | "paid_late" | "underpaid_late"
+
+/** Statuses late money can still land on. */
+const LATE_PAYABLE = new Set<InvoiceStatus>(["expired", "cancelled", "failed"])
 
 const EVENT_FOR_STATUS: Partial<Record<InvoiceStatus, string>> = {
   paid: "invoice.paid",
@@ -194,17 +202,23 @@ export class InvoiceStore extends EventEmitter {
 
   simulate(id: string, outcome: SimulatedOutcome, paidAmount?: string): SandboxInvoice {
     const invoice = this.require(id)
-    if (!isOpenInvoiceStatus(invoice.status)) {
+    const late = outcome === "paid_late" || outcome === "underpaid_late"
+    if (late && !LATE_PAYABLE.has(invoice.status)) {
+      throw new SandboxStateError(`Invoice is ${invoice.status}: late money lands only on an expired, cancelled or failed invoice`, 409, "invoice_not_closed")
+    }
+    if (!late && !isOpenInvoiceStatus(invoice.status)) {
       throw new SandboxStateError(`Invoice is ${invoice.status}: only open invoices can be paid`, 409, "invoice_not_open")
     }
     switch (outcome) {
       case "paid":
+      case "paid_late":
         return this.transition(invoice, "paid", {
           paid_amount: paidAmount ?? invoice.amount,
           transaction_hash: fakeTransactionHash(),
           paid_at: this.iso(),
         })
-      case "underpaid": {
+      case "underpaid":
+      case "underpaid_late": {
         const half = new BigNumber(invoice.amount).dividedBy(2).decimalPlaces(2, BigNumber.ROUND_DOWN).toFixed(2)
         return this.transition(invoice, "underpaid", {
           paid_amount: paidAmount ?? half,

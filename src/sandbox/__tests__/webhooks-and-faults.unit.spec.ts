@@ -100,6 +100,27 @@ describe("sandbox webhooks", () => {
     expect((await post({ outcome: "teleport" })).status).toBe(400)
   })
 
+  it("lands late money on a cancelled or expired invoice (paid_late, underpaid_late) with its webhook, and only there", async () => {
+    await setup()
+    const post = (id: string, body: unknown) =>
+      fetch(`${sandbox.url}/sandbox/invoices/${id}/simulate`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+    const open = await client.createInvoice({ amount: "10.00", currency: "USD" })
+    expect((await post(open.id, { outcome: "paid_late" })).status).toBe(409)
+    expect(sandbox.getInvoice(open.id)?.status).toBe("awaiting_payment")
+
+    await client.cancelInvoice(open.id)
+    const late = await post(open.id, { outcome: "paid_late" })
+    expect(late.status).toBe(200)
+    expect(await late.json()).toEqual(expect.objectContaining({ status: "paid", paid_amount: "10.00", transaction_hash: expect.any(String) }))
+    await deliveriesOf("invoice.paid")
+    expect((await post(open.id, { outcome: "paid_late" })).status).toBe(409)
+
+    const expiring = await client.createInvoice({ amount: "8.00", currency: "USD" })
+    await sandbox.simulate(expiring.id, "expired")
+    expect((await sandbox.simulate(expiring.id, "underpaid_late", "2.00")).status).toBe("underpaid")
+    await deliveriesOf("invoice.underpaid")
+  })
+
   it("emits invoice.cancelled on cancel, also to the invoice's callback_url", async () => {
     await setup()
     const callback = await startScriptedServer()
