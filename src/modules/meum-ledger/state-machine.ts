@@ -10,6 +10,7 @@
  *     ├─underpaid / amount mismatch / unknown status──▶ needs_attention ──merchant resolves──▶ resolved
  *     ├─expired / cancelled / failed──▶ closed
  *     └─session deleted, invoice still open──▶ abandoned ──cancelled at Meum──▶ closed
+ *   closed / abandoned ──paid late, no order can take it──▶ needs_attention (paid_after_closing)
  *   completed ──refunded at Meum──▶ needs_attention (money moved after the order: tell the merchant)
  *   order-first, dead invoice past its grace:
  *     open ──the order's money arrived (captured / paid invoice of its cart)──▶ needs_attention (never cancelled)
@@ -28,6 +29,12 @@ export const ATTENTION_REASONS = [
   "refunded_after_capture",
   "unknown_status",
   "paid_without_order",
+  /**
+   * Late money: paid after the invoice expired, was cancelled or was replaced (the wallet sent
+   * before the deadline, the confirmations came after), and no order could take it — the cart
+   * changed, was ordered with another invoice, or its order was cancelled. Refund or fulfil by hand.
+   */
+  "paid_after_closing",
   /** Order-first: its invoice died, but the order's money arrived another way: the plugin does not cancel it. */
   "order_paid_not_cancelled",
   /** Order-first: Medusa kept refusing to cancel the order of a dead invoice (e.g. fulfilled, completed). */
@@ -36,7 +43,7 @@ export const ATTENTION_REASONS = [
 export type AttentionReason = (typeof ATTENTION_REASONS)[number]
 
 /** Attention reasons of an invoice whose money (all or part) reached the merchant's wallet. */
-export const MONEY_ARRIVED_REASONS: readonly AttentionReason[] = ["underpaid", "amount_mismatch", "completion_failing", "paid_without_order"]
+export const MONEY_ARRIVED_REASONS: readonly AttentionReason[] = ["underpaid", "amount_mismatch", "completion_failing", "paid_without_order", "paid_after_closing"]
 
 export const ALLOWED_TRANSITIONS: Record<LedgerState, readonly LedgerState[]> = {
   open: ["open", "paid", "completed", "needs_attention", "closed", "abandoned"],
@@ -172,7 +179,13 @@ export function nextLedgerState(current: LedgerPosition, observation: Observatio
     case "abandoned":
       return { state: "abandoned", attempts: current.attempts, nextCheckInMs: settings.baseBackoffMs }
     case "paid_without_order":
-      return { state: "needs_attention", attempts: current.attempts, reason: "paid_without_order", nextCheckInMs: null }
+      // Closed (expired, cancelled) or abandoned (its session replaced) before the money came: late money.
+      return {
+        state: "needs_attention",
+        attempts: current.attempts,
+        reason: current.state === "closed" || current.state === "abandoned" ? "paid_after_closing" : "paid_without_order",
+        nextCheckInMs: null,
+      }
     case "merchant_resolved":
       return { state: "resolved", attempts: current.attempts, nextCheckInMs: null }
   }

@@ -123,6 +123,37 @@ describe("decide: every ledger state over the same cells", () => {
   })
 })
 
+describe("decide: late money (paid after the invoice was closed, cancelled or replaced)", () => {
+  const closed = { state: "closed" as const, attempts: 0, attention_reason: null, decision: null }
+  const abandoned = { state: "abandoned" as const, attempts: 0, attention_reason: null, decision: null }
+  const lateHeld: MedusaFacts = { mode: "pay_first", heldBySession: true, sessionStatus: "canceled", captured: false, hasCart: true }
+  const late = (cell: Cell, medusa: MedusaFacts, row: DecisionInput["row"]) => decide({ ...inputFor(cell, "pf_new", row), medusa })
+
+  it("its session still holds it and the cart is open: captured into the order, the row completes", () => {
+    const decision = late("paid", lateHeld, closed)
+    expect(decision.action).toEqual({ kind: "capture_and_complete" })
+    expect(decision.next?.state).toBe("completed")
+  })
+
+  it("replaced by a newer session of its cart: adopted (the adoption checks the cart still asks the same)", () => {
+    for (const row of [closed, abandoned]) expect(late("paid", PROFILES.pf_orphan.medusa, row).action).toEqual({ kind: "adopt" })
+  })
+
+  it("no order can take it (its order-first order was cancelled, or it pays another amount): the merchant, as paid after closing", () => {
+    expect(decide(inputFor("paid", "of_canceled", closed)).next).toEqual(expect.objectContaining({ state: "needs_attention", reason: "paid_after_closing" }))
+    expect(late("paid!", PROFILES.pf_orphan.medusa, closed).next).toEqual(expect.objectContaining({ state: "needs_attention", reason: "paid_after_closing" }))
+    // An adoption that fails is recorded as paid without order: from a closed or abandoned row, that is late money too.
+    for (const row of [closed, abandoned]) {
+      expect(nextLedgerState(row, { kind: "paid_without_order" })).toEqual(expect.objectContaining({ state: "needs_attention", reason: "paid_after_closing" }))
+    }
+    expect(nextLedgerState({ state: "open", attempts: 0 }, { kind: "paid_without_order" }).reason).toBe("paid_without_order")
+  })
+
+  it("late underpayment: the merchant decides it like any underpayment", () => {
+    expect(late("underpaid", lateHeld, closed).next).toEqual(expect.objectContaining({ state: "needs_attention", reason: "underpaid" }))
+  })
+})
+
 describe("decide: the merchant's decisions", () => {
   const underpaidRow = { state: "needs_attention" as const, attempts: 0, attention_reason: "underpaid", decision: null }
   const merchant = (action: "accept_underpaid" | "reject_underpaid" | "resolve", cell: Cell, profile: Profile, row?: DecisionInput["row"]) =>
