@@ -69,8 +69,8 @@ export function createControlRouter(
   router.post("/sandbox/webhook-endpoints", (req, res) => {
     const parsed = endpointSchema.safeParse(req.body ?? {})
     if (!parsed.success) return sendError(res, 400, "invalid_request_error", "validation_error", parsed.error.message)
-    webhooks.endpoints.add(parsed.data.url)
-    res.status(201).json({ endpoints: [...webhooks.endpoints] })
+    webhooks.addEndpoint({ url: parsed.data.url })
+    res.status(201).json({ endpoints: webhooks.endpointList().map((endpoint) => endpoint.url) })
   })
 
   router.post("/sandbox/reset", (_req, res) => {

@@ -108,7 +108,9 @@ export function createApiRouter(
   store: InvoiceStore,
   faults: FaultSwitches,
   rateLimiter: SlidingWindowRateLimiter,
-  settings: ApiSettings
+  settings: ApiSettings,
+  /** More /v1 routes, behind the same faults and API key check (the webhook endpoints). */
+  moreRoutes?: Router
 ): Router {
   const router = express.Router()
 
@@ -237,5 +239,6 @@ export function createApiRouter(
     }
   })
 
+  if (moreRoutes) router.use(moreRoutes)
   return router
 }

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto"
 import type { IdStyle } from "./settings"
 
 /** Meum ids: an opaque prefix + 32 lowercase hex (meum-api.md §4). */
-export const newId = (prefix: "inv_" | "evt_" | "whd_"): string => prefix + randomBytes(16).toString("hex")
+export const newId = (prefix: "inv_" | "evt_" | "whd_" | "wh_"): string => prefix + randomBytes(16).toString("hex")
 
 /**
  * An invoice id in the chosen style: "uuid" = a lowercase RFC 4122 v4 UUID like the developers

@@ -29,6 +29,11 @@
  * - `payoutWalletConfigured` — default true; false makes creates fail 400 payout_wallet_not_configured.
  * - `rateLimit` (start option only) — default 30 creates / 60 s per client IP, then 429
  *   `{"error":"Too many requests"}` with Retry-After.
+ *
+ * Webhook endpoints: `POST /v1/webhook-endpoints` creates one with a secret of its own (shown once),
+ * `GET /v1/webhook-endpoints/{id}/deliveries` lists its attempts, `POST /v1/webhook-endpoints/{id}/test`
+ * sends it a signed `webhook.test` (webhook-endpoints-api.ts). The start option `webhookUrls`,
+ * `addWebhookEndpoint` and `POST /sandbox/webhook-endpoints` add endpoints signed with `webhookSecret`.
  */
 import http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -37,6 +42,7 @@ import { FaultSwitches, type Faults } from "./fault-switches"
 import { createApiRouter, sendError } from "./http-api"
 import { createCheckoutRouter } from "./hosted-checkout"
 import { createControlRouter } from "./control-api"
+import { createWebhookEndpointsRouter, TEST_WEBHOOK_RATE_LIMIT } from "./webhook-endpoints-api"
 import { InvoiceStore, type InvoiceEvent, type SandboxInvoice, type SimulatedOutcome } from "./invoice-store"
 import { SlidingWindowRateLimiter, type RateLimit } from "./rate-limiter"
 import { newInvoiceId } from "./ids"
@@ -50,7 +56,7 @@ import {
   type IdStyle,
   type StatusBodyMode,
 } from "./settings"
-import { WebhookSender, type Delivery, type WebhookRetry } from "./webhook-sender"
+import { WebhookSender, type Delivery, type WebhookEndpoint, type WebhookRetry } from "./webhook-sender"
 
 export interface MeumSandboxOptions {
   port?: number
@@ -99,6 +105,8 @@ export interface MeumSandbox {
   addWebhookEndpoint(url: string): void
   /** Replaces every webhook endpoint (e.g. point Meum at one server of a cluster). */
   setWebhookEndpoints(urls: string[]): void
+  /** Every webhook endpoint, secrets included (those of POST /v1/webhook-endpoints have their own). */
+  webhookEndpoints(): WebhookEndpoint[]
   /** Changes the webhook retry schedule at run time (tests that need a window between attempts). */
   setWebhookRetry(patch: Partial<WebhookRetry>): WebhookRetry
   deliveries(): Delivery[]
@@ -146,6 +154,7 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
     outputAsset: () => settings.outputAsset,
   })
   const rateLimiter = new SlidingWindowRateLimiter(options.rateLimit ?? { max: 30, windowMs: 60_000 }, now)
+  const testWebhookLimiter = new SlidingWindowRateLimiter(TEST_WEBHOOK_RATE_LIMIT, now)
   const webhooks = new WebhookSender({
     secret: options.webhookSecret,
     retry: { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000, ...options.webhookRetry },
@@ -154,7 +163,7 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
     now,
     faults,
   })
-  for (const url of options.webhookUrls ?? []) webhooks.endpoints.add(url)
+  for (const url of options.webhookUrls ?? []) webhooks.addEndpoint({ url })
   store.on("event", (event) => webhooks.send(event))
 
   const requestLog = new ApiRequestLog()
@@ -164,6 +173,7 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
     webhooks.dropHeld() // events of forgotten invoices must not go out when the hold is lifted
     faults.reset()
     rateLimiter.reset()
+    testWebhookLimiter.reset()
     webhooks.clearLog()
   }
 
@@ -182,7 +192,7 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
   app.use(createApiRouter(store, faults, rateLimiter, {
     apiKeys: () => apiKeys,
     settings: () => settings.toJSON(),
-  }))
+  }, createWebhookEndpointsRouter(webhooks, testWebhookLimiter)))
   app.use(createCheckoutRouter(store))
   app.use(createControlRouter(store, faults, webhooks, reset, settings))
   app.use((_req: Request, res: Response) => sendError(res, 404, "invalid_request_error", "route_not_found", "No such route"))
@@ -229,11 +239,9 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
     simulate: async (id, outcome, paidAmount) => store.simulate(id, outcome, paidAmount),
     setFaults: (patch) => faults.set(patch),
     resetFaults: () => faults.reset(),
-    addWebhookEndpoint: (url) => void webhooks.endpoints.add(url),
-    setWebhookEndpoints: (urls) => {
-      webhooks.endpoints.clear()
-      for (const url of urls) webhooks.endpoints.add(url)
-    },
+    addWebhookEndpoint: (url) => void webhooks.addEndpoint({ url }),
+    setWebhookEndpoints: (urls) => webhooks.setEndpoints(urls),
+    webhookEndpoints: () => webhooks.endpointList(),
     setWebhookRetry: (patch) => webhooks.setRetry(patch),
     deliveries: () => webhooks.deliveries(),
     requests: () => requestLog.list(),

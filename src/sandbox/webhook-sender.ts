@@ -1,11 +1,17 @@
 /**
  * Delivers the sandbox's webhook events like Meum would (meum-api.md §11): the documented
  * envelope, `X-Stablecoin-*` headers, v1 signature (legacy on request) re-signed per attempt,
- * to every configured endpoint and the invoice's callback_url. Non-2xx answers and network
- * errors are retried with exponential backoff, bounded. Faults can drop, duplicate, delay or
- * reorder deliveries. Every attempt is recorded.
+ * to every endpoint subscribed to the event (each signed with its own secret) and the invoice's
+ * callback_url (the sandbox's secret). Non-2xx answers and network errors are retried with
+ * exponential backoff, bounded. Faults can drop, duplicate, delay or reorder deliveries. Every
+ * attempt is recorded, with the endpoint it went to.
+ *
+ * One registry of endpoints: those of the start options and the control API
+ * (`/sandbox/webhook-endpoints`) are signed with the sandbox's secret and get every event; those
+ * created through `POST /v1/webhook-endpoints` have a secret of their own and their `events` list.
  */
 import { EventEmitter } from "node:events"
+import { randomBytes } from "node:crypto"
 import axios from "axios"
 import { signWebhook } from "../lib/meum/webhook-signature"
 import type { FaultSwitches } from "./fault-switches"
@@ -22,7 +28,10 @@ export interface Delivery {
   id: string
   event_id: string
   event_type: string
-  invoice_id: string
+  /** null for events about no invoice (`webhook.test`). */
+  invoice_id: string | null
+  /** The endpoint it went to (`wh_…`); null for an invoice's callback_url. */
+  endpoint_id: string | null
   url: string
   attempt_number: number
   status_code: number | null
@@ -31,11 +40,47 @@ export interface Delivery {
   attempted_at: string
 }
 
+/** A webhook endpoint as Meum keeps it (meum-api.md §8.4). */
+export interface WebhookEndpoint {
+  id: string
+  name: string
+  url: string
+  secret: string
+  /** The event types it gets; null: every event (the endpoints of the options and control API). */
+  events: readonly string[] | null
+  created_at: string
+}
+
+/**
+ * What an endpoint created without `events` gets: the six standard invoice events and
+ * `webhook.test`, as Meum's overview lists them (CONFLICT C13: the payment-statuses page hints that
+ * underpaid/cancelled may not be default; the plugin's setup command always sends its list).
+ */
+export const DEFAULT_ENDPOINT_EVENTS: readonly string[] = [
+  "invoice.created",
+  "invoice.paid",
+  "invoice.underpaid",
+  "invoice.failed",
+  "invoice.expired",
+  "invoice.cancelled",
+  "webhook.test",
+]
+
+/** The documented `webhook.test` body (meum-api.md §11.5): id, type and a message, nothing else. */
+export const webhookTestBody = (eventId: string): string =>
+  JSON.stringify({ id: eventId, type: "webhook.test", data: { message: "Test webhook from Stablecoin Checkout" } })
+
 interface OutgoingEvent {
   id: string
   type: string
-  invoice: SandboxInvoice
+  invoice: SandboxInvoice | null
   body: string
+}
+
+interface Target {
+  url: string
+  secret: string
+  endpointId: string | null
 }
 
 export interface WebhookSenderOptions {
@@ -87,7 +132,7 @@ export function webhookEnvelope(eventId: string, type: string, invoice: SandboxI
 }
 
 export class WebhookSender extends EventEmitter {
-  readonly endpoints = new Set<string>()
+  private readonly registered = new Map<string, WebhookEndpoint>()
   private readonly log: Delivery[] = []
   private readonly timers = new Set<NodeJS.Timeout>()
   private reorderBuffer: OutgoingEvent[] = []
@@ -106,6 +151,59 @@ export class WebhookSender extends EventEmitter {
   /** Events queued by `webhook_hold`, not yet sent. */
   heldCount(): number {
     return this.held.length
+  }
+
+  /**
+   * Adds an endpoint. Without a secret it is signed with the sandbox's own and gets every event;
+   * such an endpoint is added once per URL (adding it again returns the existing one).
+   */
+  addEndpoint(input: { url: string; secret?: string; name?: string; events?: readonly string[] }): WebhookEndpoint {
+    if (!input.secret) {
+      const existing = [...this.registered.values()].find((endpoint) => endpoint.url === input.url && endpoint.secret === this.options.secret && !endpoint.events)
+      if (existing) return { ...existing }
+    }
+    const endpoint: WebhookEndpoint = {
+      id: newId("wh_"),
+      name: input.name ?? "Default",
+      url: input.url,
+      secret: input.secret ?? this.options.secret,
+      events: input.events ? [...input.events] : input.secret ? DEFAULT_ENDPOINT_EVENTS : null,
+      created_at: new Date(this.options.now()).toISOString(),
+    }
+    this.registered.set(endpoint.id, endpoint)
+    return { ...endpoint }
+  }
+
+  /** A new endpoint with a secret of its own (64 hex, like the API reference's example). */
+  createEndpoint(input: { url: string; name?: string; events?: readonly string[] }): WebhookEndpoint {
+    return this.addEndpoint({ ...input, secret: randomBytes(32).toString("hex") })
+  }
+
+  endpoint(id: string): WebhookEndpoint | undefined {
+    const found = this.registered.get(id)
+    return found && { ...found }
+  }
+
+  endpointList(): WebhookEndpoint[] {
+    return [...this.registered.values()].map((endpoint) => ({ ...endpoint }))
+  }
+
+  /** Replaces every endpoint by these URLs (signed with the sandbox's secret, every event). */
+  setEndpoints(urls: readonly string[]): void {
+    this.registered.clear()
+    for (const url of urls) this.addEndpoint({ url })
+  }
+
+  /**
+   * Sends a `webhook.test` event to one endpoint (hold and reorder do not apply: it is no invoice's
+   * event; drop, duplicate and delay do). Returns the event's id.
+   */
+  sendTest(endpointId: string): { id: string; type: string } | undefined {
+    const endpoint = this.registered.get(endpointId)
+    if (!endpoint || this.stopped) return undefined
+    const id = newId("evt_")
+    this.dispatchTo({ id, type: "webhook.test", invoice: null, body: webhookTestBody(id) }, [{ url: endpoint.url, secret: endpoint.secret, endpointId: endpoint.id }])
+    return { id, type: "webhook.test" }
   }
 
   deliveries(): Delivery[] {
@@ -189,26 +287,36 @@ export class WebhookSender extends EventEmitter {
     this.log.length = 0
   }
 
+  /** The endpoints subscribed to the event, and the invoice's callback_url; one delivery per URL and secret. */
   private dispatch(event: OutgoingEvent): void {
+    const targets: Target[] = [...this.registered.values()]
+      .filter((endpoint) => !endpoint.events || endpoint.events.includes(event.type))
+      .map((endpoint) => ({ url: endpoint.url, secret: endpoint.secret, endpointId: endpoint.id }))
+    const callbackUrl = event.invoice?.callback_url
+    if (callbackUrl) targets.push({ url: callbackUrl, secret: this.options.secret, endpointId: null })
+    const unique = new Map(targets.map((target) => [`${target.url} ${target.secret}`, target]))
+    this.dispatchTo(event, [...unique.values()])
+  }
+
+  private dispatchTo(event: OutgoingEvent, targets: Target[]): void {
     const faults = this.options.faults.get()
-    const targets = new Set(this.endpoints)
-    if (event.invoice.callback_url) targets.add(event.invoice.callback_url)
-    for (const url of targets) {
+    for (const target of targets) {
       if (this.options.faults.chance(faults.webhook_drop_rate)) {
-        this.record(event, url, 1, { dropped: true })
+        this.record(event, target, 1, { dropped: true })
         continue
       }
       for (let copy = 0; copy < faults.webhook_duplicates; copy++) {
-        this.later(faults.webhook_delay_ms, () => void this.attempt(event, url, 1))
+        this.later(faults.webhook_delay_ms, () => void this.attempt(event, target, 1))
       }
     }
   }
 
-  private async attempt(event: OutgoingEvent, url: string, attemptNumber: number): Promise<void> {
+  private async attempt(event: OutgoingEvent, target: Target, attemptNumber: number): Promise<void> {
     if (this.stopped) return
+    const url = target.url
     const timestamp = Math.floor(this.options.now() / 1000)
     const headers = signWebhook({
-      secret: this.options.secret,
+      secret: target.secret,
       rawBody: event.body,
       timestamp,
       eventType: event.type,
@@ -231,17 +339,17 @@ export class WebhookSender extends EventEmitter {
       error = (caught as { code?: string }).code ?? "network_error"
     }
     if (this.stopped) return
-    this.record(event, url, attemptNumber, { statusCode, error })
+    this.record(event, target, attemptNumber, { statusCode, error })
     const delivered = statusCode !== null && statusCode >= 200 && statusCode < 300
     if (!delivered && attemptNumber < this.options.retry.maxAttempts) {
       const delay = Math.min(this.options.retry.maxDelayMs, this.options.retry.baseDelayMs * 2 ** (attemptNumber - 1))
-      this.later(delay, () => void this.attempt(event, url, attemptNumber + 1))
+      this.later(delay, () => void this.attempt(event, target, attemptNumber + 1))
     }
   }
 
   private record(
     event: OutgoingEvent,
-    url: string,
+    target: Target,
     attemptNumber: number,
     outcome: { statusCode?: number | null; error?: string | null; dropped?: boolean }
   ): void {
@@ -249,8 +357,9 @@ export class WebhookSender extends EventEmitter {
       id: newId("whd_"),
       event_id: event.id,
       event_type: event.type,
-      invoice_id: event.invoice.id,
-      url,
+      invoice_id: event.invoice?.id ?? null,
+      endpoint_id: target.endpointId,
+      url: target.url,
       attempt_number: attemptNumber,
       status_code: outcome.statusCode ?? null,
       error: outcome.error ?? null,

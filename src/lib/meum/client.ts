@@ -25,6 +25,16 @@ import {
   type InvoicePage,
   type InvoiceStatusResponse,
   type ListInvoicesQuery,
+  createWebhookEndpointInputSchema,
+  createdWebhookEndpointSchema,
+  listWebhookDeliveriesQuerySchema,
+  testWebhookResultSchema,
+  webhookDeliveriesPageSchema,
+  type CreateWebhookEndpointInput,
+  type CreatedWebhookEndpoint,
+  type ListWebhookDeliveriesQuery,
+  type TestWebhookResult,
+  type WebhookDeliveriesPage,
 } from "./schemas"
 import {
   MeumApiError,
@@ -175,6 +185,48 @@ export class MeumClient {
       path: `/v1/invoices/${encodeURIComponent(id)}/cancel`,
       rule: "idempotent",
       schema: invoiceSchema,
+    })
+  }
+
+  /**
+   * Creates a webhook endpoint; the answer carries its signing secret, which Meum never shows
+   * again. Retried like an invoice create (only when it surely did not reach Meum): a second
+   * endpoint would send every event twice.
+   */
+  async createWebhookEndpoint(input: CreateWebhookEndpointInput): Promise<CreatedWebhookEndpoint> {
+    const parsed = createWebhookEndpointInputSchema.safeParse(input)
+    if (!parsed.success) {
+      throw new MeumApiError({
+        message: `Invalid webhook endpoint: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+        kind: "final",
+        code: "invalid_input",
+        method: "POST",
+        path: "/v1/webhook-endpoints",
+        attempts: 0,
+      })
+    }
+    return this.request({ method: "POST", path: "/v1/webhook-endpoints", rule: "create", schema: createdWebhookEndpointSchema, body: parsed.data })
+  }
+
+  /** Meum's recent delivery attempts to one endpoint, newest first. */
+  async listWebhookEndpointDeliveries(endpointId: string, query: ListWebhookDeliveriesQuery = {}): Promise<WebhookDeliveriesPage> {
+    const params = listWebhookDeliveriesQuerySchema.parse(query)
+    return this.request({
+      method: "GET",
+      path: `/v1/webhook-endpoints/${encodeURIComponent(endpointId)}/deliveries`,
+      rule: "idempotent",
+      schema: webhookDeliveriesPageSchema,
+      params,
+    })
+  }
+
+  /** Asks Meum to send the endpoint a `webhook.test` event. Rate limited at Meum: never retried on 429. */
+  async sendTestWebhook(endpointId: string): Promise<TestWebhookResult> {
+    return this.request({
+      method: "POST",
+      path: `/v1/webhook-endpoints/${encodeURIComponent(endpointId)}/test`,
+      rule: "create",
+      schema: testWebhookResultSchema,
     })
   }
 

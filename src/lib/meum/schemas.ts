@@ -183,3 +183,58 @@ export type WebhookEvent = z.infer<typeof webhookEventSchema>
 
 export const isKnownWebhookEventType = (type: string): type is WebhookEventType =>
   (WEBHOOK_EVENT_TYPES as readonly string[]).includes(type)
+
+/**
+ * `POST /v1/webhook-endpoints` (meum-api.md §8.4). `events` omitted: Meum's default subscriptions
+ * (CONFLICT C13 says which those are is unclear, so the plugin's setup sends its own list).
+ */
+export const createWebhookEndpointInputSchema = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  name: z.string().min(1).optional(),
+  events: z.array(z.string().min(1)).min(1).optional(),
+})
+export type CreateWebhookEndpointInput = z.infer<typeof createWebhookEndpointInputSchema>
+
+/** The create answer: the only time Meum shows the signing secret. */
+export const createdWebhookEndpointSchema = z.looseObject({
+  id: z.string().min(1),
+  secret: z.string().min(1),
+  name: nullableString,
+  url: nullableString,
+  secret_prefix: nullableString,
+  events: z.array(z.string()).nullable().optional(),
+  message: nullableString,
+})
+export type CreatedWebhookEndpoint = z.infer<typeof createdWebhookEndpointSchema>
+
+/**
+ * One delivery attempt of `GET /v1/webhook-endpoints/{id}/deliveries`: `id`, `event_id`,
+ * `attempt_number`, `status_code`, `attempted_at` are documented; `event_type` is not (the
+ * sandbox adds it), so it is optional. `status_code` may be null (no answer) though documented int.
+ */
+export const webhookDeliveryAttemptSchema = z.looseObject({
+  id: z.string().min(1),
+  event_id: nullableString,
+  event_type: nullableString,
+  attempt_number: z.number().int().nullable().optional(),
+  status_code: z.number().int().nullable().optional(),
+  attempted_at: nullableString,
+})
+export type WebhookDeliveryAttempt = z.infer<typeof webhookDeliveryAttemptSchema>
+
+export const webhookDeliveriesPageSchema = z.looseObject({ data: z.array(webhookDeliveryAttemptSchema) })
+export type WebhookDeliveriesPage = z.infer<typeof webhookDeliveriesPageSchema>
+
+export const listWebhookDeliveriesQuerySchema = z.object({
+  limit: z.number().int().min(1).max(100).optional(),
+  starting_after: z.string().min(1).optional(),
+})
+export type ListWebhookDeliveriesQuery = z.infer<typeof listWebhookDeliveriesQuerySchema>
+
+/** `POST /v1/webhook-endpoints/{id}/test` ("Test event queued"). */
+export const testWebhookResultSchema = z.looseObject({
+  ok: z.boolean(),
+  event_id: z.string().min(1),
+  event_type: z.string().min(1),
+})
+export type TestWebhookResult = z.infer<typeof testWebhookResultSchema>
