@@ -53,6 +53,12 @@ const checkOptionsOf = (options: MeumProviderOptions): WebhookCheckOptions => ({
 /** Why a correctly signed delivery is acknowledged without action when its invoice is not this account's. */
 export const UNKNOWN_INVOICE_REASON = "the invoice is unknown to Meum"
 
+/** Meum's `webhook.test` (`POST /v1/webhook-endpoints/{id}/test`): verified, recorded, never acted on. */
+export const WEBHOOK_TEST_EVENT = "webhook.test"
+export const isWebhookTestEvent = (eventType: string | undefined): boolean => eventType === WEBHOOK_TEST_EVENT
+/** The outcome of a verified test delivery in the store's record (what the setup command looks for). */
+export const VERIFIED_TEST_OUTCOME = "verified_test"
+
 /** Reasons answered 400 (the request is malformed); every other rejection is a 401. */
 const BAD_REQUEST_REASONS = new Set(["malformed_body", "too_many_signatures"])
 
@@ -100,6 +106,8 @@ export async function fetchVerifiedInvoice(
   const invoiceId = verified.event.data.invoice_id
   const about = { eventId: verified.eventId, eventType: verified.eventType, invoiceId }
   if (!invoiceId) return { ok: false, reason: `event ${verified.eventType} carries no invoice`, status: 200, ...about }
+  // A test event naming an invoice is still only a test: nothing is re-fetched or reconciled.
+  if (isWebhookTestEvent(verified.eventType)) return { ok: false, reason: "a test event is never acted on", status: 200, ...about }
   let invoice: Invoice
   try {
     invoice = await client.getInvoice(invoiceId)
