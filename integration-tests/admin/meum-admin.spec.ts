@@ -74,7 +74,26 @@ medusaIntegrationTestRunner({
       return page
     }
 
-    const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true })
+    /**
+     * Vite's dev server reloads the page once when it discovers a dependency to optimize, which
+     * can land during a screenshot ("Cannot find context"): the shot is taken again once the page
+     * and its element are back. Assertions are not retried.
+     */
+    async function afterReload(take: () => Promise<unknown>, page: Page, element?: { waitFor: () => Promise<void> }) {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await take()
+          return
+        } catch (error) {
+          if (attempt >= 3 || !/context|navigat|detached/i.test(String((error as Error).message))) throw error
+          await page.waitForLoadState("load")
+          await element?.waitFor()
+        }
+      }
+    }
+    const shot = (page: Page, name: string) => afterReload(() => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true }), page)
+    const elementShot = (page: Page, element: ReturnType<Page["getByTestId"]>, name: string) =>
+      afterReload(() => element.screenshot({ path: path.join(artifacts, `${name}.png`) }), page, element)
 
     /** Raw ISO timestamps and snake_case codes never reach the operator. */
     async function expectHumanWords(page: Page, testId: string) {
@@ -178,7 +197,7 @@ medusaIntegrationTestRunner({
       await widget.getByTestId("meum-shortfall").waitFor()
       await expectHumanWords(page, "meum-widget")
       await shot(page, "order-underpaid-accepted")
-      await widget.screenshot({ path: path.join(artifacts, "order-widget-underpaid-accepted.png") })
+      await elementShot(page, widget, "order-widget-underpaid-accepted")
     })
 
     it("a paid invoice: the order widget shows the amounts, when it was paid and the invoice's state in words; the Meum page links the row to its order", async () => {
@@ -199,7 +218,7 @@ medusaIntegrationTestRunner({
       expect(await widget.getByTestId("meum-paid-at").innerText()).not.toContain("—")
       await expectHumanWords(page, "meum-widget")
       await shot(page, "order-paid")
-      await widget.screenshot({ path: path.join(artifacts, "order-widget-paid.png") })
+      await elementShot(page, widget, "order-widget-paid")
 
       // Re-check asks first and confirms with a toast.
       await widget.getByRole("button", { name: "Re-check now" }).click()
