@@ -12,7 +12,7 @@ import { ordersForCart, sessionState } from "../helpers/medusa-state"
 import { TEST_WEBHOOK_SECRET, useMeumSandbox } from "../helpers/meum-sandbox-env"
 import { adminAuthHeaders } from "../helpers/admin-auth"
 import { cartWithOpenInvoice, payWithWebhooksLost as payWithLostWebhooks } from "../helpers/meum-hooks-flow"
-import { bumpCounter, currentCount, listCounters, pruneCounters, windowStartOf } from "../../src/lib/ledger/counters"
+import { windowStartOf } from "../../src/modules/meum-ledger/counter-window"
 import { rejectDelivery } from "../../src/api/hooks/meum/rejected-delivery"
 
 jest.setTimeout(300 * 1000)
@@ -43,22 +43,21 @@ medusaIntegrationTestRunner({
     }
 
     it("counts per key and window in one row, without losing concurrent bumps, keeping the last five samples", async () => {
-      const container = getContainer() as any
       const now = Date.parse("2026-12-05T10:00:30Z")
       const counts = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => bumpCounter(container, { key: "test:a", windowMs: 60_000, now, sample: { n: i } }))
+        Array.from({ length: 20 }, (_, i) => ledger().bumpCounter({ key: "test:a", windowMs: 60_000, now, sample: { n: i } }))
       )
       // Every bump counted once, each saw a distinct count.
       expect([...counts].sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1))
-      expect(await currentCount(container, { key: "test:a", windowMs: 60_000, now })).toBe(20)
+      expect(await ledger().currentCount({ key: "test:a", windowMs: 60_000, now })).toBe(20)
       // The next window starts again; another key is apart.
-      expect(await bumpCounter(container, { key: "test:a", windowMs: 60_000, now: now + 60_000 })).toBe(1)
-      expect(await currentCount(container, { key: "test:b", windowMs: 60_000, now })).toBe(0)
-      const rows = await listCounters(container, { prefix: "test:", since: new Date(now - 3_600_000) })
+      expect(await ledger().bumpCounter({ key: "test:a", windowMs: 60_000, now: now + 60_000 })).toBe(1)
+      expect(await ledger().currentCount({ key: "test:b", windowMs: 60_000, now })).toBe(0)
+      const rows = await ledger().listCounters({ prefix: "test:", since: new Date(now - 3_600_000) })
       expect(rows.map((row) => [row.key, row.count])).toEqual([["test:a", 1], ["test:a", 20]])
       expect(rows[1].samples).toHaveLength(5)
       expect(await ledger().listMeumCounters({ key: "test:a" })).toHaveLength(2)
-      expect(await pruneCounters(container, windowStartOf(now + 60_000, 60_000))).toBe(1)
+      expect(await ledger().pruneCounters(windowStartOf(now + 60_000, 60_000))).toBe(1)
       expect(await ledger().listMeumCounters({ key: "test:a" })).toHaveLength(1)
     })
 
@@ -67,7 +66,7 @@ medusaIntegrationTestRunner({
       const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
       const spies = (["warn", "info", "error"] as const).map((level) => jest.spyOn(logger, level))
       const deliveryRowsBefore = (await ledger().listMeumWebhookEvents({})).length
-      const rejectedKeys = async () => (await listCounters(container, { prefix: "webhook_rejected:", since: new Date(0), limit: 10_000 })).length
+      const rejectedKeys = async () => (await ledger().listCounters({ prefix: "webhook_rejected:", since: new Date(0), limit: 10_000 })).length
       const keysBefore = await rejectedKeys()
       const minutesBefore = Math.floor(Date.now() / 60_000)
       try {
@@ -156,7 +155,7 @@ medusaIntegrationTestRunner({
       expect(await ledger().listMeumWebhookEvents({ event_id: "evt_forged_1" })).toEqual([])
       // Not a row of its own: counted per reason and minute.
       expect(await ledger().listMeumWebhookEvents({ verdict: "bad_signature" })).toEqual([])
-      const [counted] = await listCounters(getContainer() as any, { prefix: "webhook_rejected:bad_signature:", since: new Date(Date.now() - HOUR) })
+      const [counted] = await ledger().listCounters({ prefix: "webhook_rejected:bad_signature:", since: new Date(Date.now() - HOUR) })
       expect(counted).toEqual(expect.objectContaining({ count: expect.any(Number), samples: expect.arrayContaining([expect.objectContaining({ http_status: 401, reason: "bad_signature" })]) }))
       expect(await ledgerRow(invoiceId)).toEqual(expect.objectContaining({ state: "completed", meum_status: "paid", order_id: expect.any(String) }))
     })

@@ -9,7 +9,6 @@ import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { signWebhook } from "../../src/lib/meum/webhook-signature"
 import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
 import { meumRegistrations } from "../../src/lib/provider-registry"
-import { listCounters } from "../../src/lib/ledger/counters"
 import { startMeumSandbox, type MeumSandbox } from "../../src/sandbox"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { storeFlow } from "../helpers/store-flow"
@@ -160,7 +159,7 @@ medusaIntegrationTestRunner({
       expect(await ordersForCart(getContainer(), cartId)).toEqual([])
       // Counted for the registration the URL named, not stored one row each.
       expect(await ledger().listMeumWebhookEvents({ verdict: "bad_signature" })).toEqual([])
-      const [counted] = await listCounters(getContainer() as any, { prefix: "webhook_rejected:bad_signature:pp_meum_meum_second", since: new Date(Date.now() - 3_600_000) })
+      const [counted] = await ledger().listCounters({ prefix: "webhook_rejected:bad_signature:pp_meum_meum_second", since: new Date(Date.now() - 3_600_000) })
       expect(counted.count).toBe(1)
 
       // The right secret at the right URL places the order.

@@ -29,12 +29,12 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { meumRegistrations, type MeumRegistration } from "../lib/provider-registry"
 import type { ReconcileOutcome } from "../workflows/reconcile-outcome"
 import { runReconcileMeumSession } from "../workflows/run-reconcile-meum-session"
-import { cancelAbandonedInvoices, type AbandonedSweepOptions } from "../lib/reconcile/cancel-abandoned-invoices"
-import { dueLedgerInvoices, paidInvoicesToSettle, sessionsMissingFromLedger } from "../lib/ledger/sweep"
 import { runWithConcurrency } from "../lib/run-with-concurrency"
-import { pruneDeliveries } from "../lib/ledger/deliveries"
-import { pruneCounters } from "../lib/ledger/counters"
-import { ledgerOf } from "../lib/ledger/ledger"
+import { MEUM_LEDGER_MODULE } from "../modules/meum-ledger"
+import type MeumLedgerService from "../modules/meum-ledger/service"
+import { cancelAbandonedInvoices, type AbandonedSweepOptions } from "./_cancel-abandoned-invoices"
+import { paidInvoicesToSettle } from "./_paid-invoices-to-settle"
+import { sessionsMissingFromLedger } from "./_sessions-missing-from-ledger"
 
 const positive = (value: string | undefined, fallback: number) => {
   const parsed = Number(value)
@@ -73,6 +73,7 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
   const accounts = [...new Map(registrations.map((registration) => [`${registration.options.apiBaseUrl}|${registration.options.apiKey}`, registration])).values()]
   const byProviderId = new Map<string, MeumRegistration>(registrations.map((registration) => [registration.providerId, registration]))
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
+  const ledger = container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService
   const batchSize = options.batchSize ?? positive(process.env.MEUM_RECONCILE_BATCH_SIZE, 100)
   const paidPages = positive(process.env.MEUM_RECONCILE_PAID_PAGES, 20)
   const concurrency = positive(process.env.MEUM_RECONCILE_CONCURRENCY, 4)
@@ -117,7 +118,7 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
   }
 
   const unconfigured = new Set<string>()
-  for (const due of await dueLedgerInvoices(container, now, batchSize)) {
+  for (const due of await ledger.listDueInvoices(now, batchSize)) {
     if (settledThisRun.has(due.invoice_id)) continue
     const registered = byProviderId.get(due.provider_id)
     if (!registered) {
@@ -125,7 +126,7 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
       // backs off like a failed check, so it never sits at the head of every run.
       unconfigured.add(due.provider_id)
       summary.failed++
-      await ledgerOf(container).recordObservation({ invoiceId: due.invoice_id, providerId: due.provider_id }, { kind: "check_failed", error: `${due.provider_id} is not a registered Meum provider` }).catch(() => undefined)
+      await ledger.recordObservation({ invoiceId: due.invoice_id, providerId: due.provider_id }, { kind: "check_failed", error: `${due.provider_id} is not a registered Meum provider` }).catch(() => undefined)
       continue
     }
     // An abandoned one (its session is gone) is cancelled at Meum by the same workflow.
@@ -149,9 +150,9 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
       logger.warn(`Meum (${account.providerId}): the sweep of abandoned open invoices failed, will retry next run: ${(error as Error).message}`)
     }
   }
-  await pruneDeliveries(container).catch((error: Error) => logger.warn(`Meum: pruning webhook deliveries failed: ${error.message}`))
+  await ledger.pruneDeliveries().catch((error: Error) => logger.warn(`Meum: pruning webhook deliveries failed: ${error.message}`))
   // Counters serve windows of minutes: a day of them is plenty for the admin.
-  await pruneCounters(container, new Date(Date.now() - 86_400_000)).catch((error: Error) => logger.warn(`Meum: pruning counters failed: ${error.message}`))
+  await ledger.pruneCounters(new Date(Date.now() - 86_400_000)).catch((error: Error) => logger.warn(`Meum: pruning counters failed: ${error.message}`))
 
   if (summary.captured || summary.updated || summary.failed || summary.ordersCanceled || summary.abandonedCancelled) {
     logger.info(`Meum reconcile: ${JSON.stringify(summary)}`)

@@ -6,7 +6,9 @@
  * twice its budget, never more.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { bumpCounter, windowStartOf } from "../../lib/ledger/counters"
+import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
+import type MeumLedgerService from "../../modules/meum-ledger/service"
+import { windowStartOf } from "../../modules/meum-ledger/counter-window"
 
 export interface InvoiceBudget {
   maxInvoicesPerCart: number
@@ -24,7 +26,7 @@ export async function spendInvoiceBudget(
 ): Promise<{ allowed: boolean; retryAfterSeconds: number; count: number }> {
   const windowMs = budget.invoiceBudgetWindowMinutes * 60_000
   // Counting before the create (not after) makes two concurrent POSTs of one cart see distinct counts.
-  const count = await bumpCounter(container, { key: invoiceBudgetKey(cartOrCollectionId), windowMs, now })
+  const count = await (container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService).bumpCounter({ key: invoiceBudgetKey(cartOrCollectionId), windowMs, now })
   const windowEnd = windowStartOf(now, windowMs).getTime() + windowMs
   return { allowed: count <= budget.maxInvoicesPerCart, retryAfterSeconds: Math.max(1, Math.ceil((windowEnd - now) / 1000)), count }
 }

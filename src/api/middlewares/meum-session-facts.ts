@@ -6,7 +6,8 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { ledgerOf } from "../../lib/ledger/ledger"
+import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
+import type MeumLedgerService from "../../modules/meum-ledger/service"
 import type { SessionGuardFacts } from "../../lib/session-guard"
 
 export interface CollectionSession {
@@ -67,7 +68,7 @@ export async function loadCollectionFacts(container: MedusaContainer, collection
   // Invoices of this cart, of this collection, or held by one of its sessions: the ledger row of an
   // invoice whose metadata Meum dropped may carry only one of them.
   const sessionIds = sessions.map((session) => session.id)
-  const ledger = ledgerOf(container)
+  const ledger = container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService
   const blocking = (await ledger.listMeumInvoices(
     {
       $or: [...(cart ? [{ cart_id: cart.id }] : []), { payment_collection_id: collectionId }, ...(sessionIds.length ? [{ payment_session_id: sessionIds }] : [])],

@@ -28,6 +28,7 @@ import { isMeumProviderId, meumRegistrationFor, sameMeumAccount, type MeumRegist
 import { publicInvoiceFacts, readStoredSessionData } from "../../lib/session-data"
 import { askedFromMetadata, metadataSessionId } from "../../lib/meum/invoice-checks"
 import { withdrawManualRefunds, withdrawnRefundLog } from "../../lib/manual-refund-notes"
+import { collectionOfCart, orderOfCart } from "./cart-and-order"
 
 export type AdoptionResult =
   | { adopted: true; sessionId: string; paymentCollectionId: string; replacedInvoiceId?: string }
@@ -54,13 +55,7 @@ export async function adoptOrphanedPaidInvoice(
   const cartId = cartIdOfInvoice(invoice)
   if (!cartId) return { adopted: false, reason: "the invoice names no cart" }
 
-  const query = container.resolve(ContainerRegistrationKeys.QUERY)
-  const { data: links } = await query.graph({
-    entity: "cart_payment_collection",
-    fields: ["payment_collection_id"],
-    filters: { cart_id: cartId },
-  })
-  const collectionId = (links[0] as { payment_collection_id?: string } | undefined)?.payment_collection_id
+  const collectionId = await collectionOfCart(container, cartId)
   if (!collectionId) return { adopted: false, reason: `cart ${cartId} has no payment collection` }
 
   const payment = container.resolve(Modules.PAYMENT)
@@ -69,8 +64,7 @@ export async function adoptOrphanedPaidInvoice(
   // Already adopted (by an earlier delivery, whatever became of that session's status since).
   const holder = meumSessions.find((session) => readStoredSessionData(session.data)?.invoice_id === invoice.id)
   if (holder) return { adopted: true, sessionId: holder.id, paymentCollectionId: collectionId }
-  const { data: orders } = await query.graph({ entity: "order_cart", fields: ["order_id"], filters: { cart_id: cartId } })
-  if (orders.length > 0) return { adopted: false, reason: `cart ${cartId} already has an order` }
+  if (await orderOfCart(container, cartId)) return { adopted: false, reason: `cart ${cartId} already has an order` }
 
   const asked = askedFromMetadata(invoice)
   const asksTheSame = (session: SessionRow) => {

@@ -12,14 +12,14 @@ import { cartIdOfInvoice } from "../../lib/meum/external-order-id"
 import { askedFromMetadata, isPaidAsAsked } from "../../lib/meum/invoice-checks"
 import { meumRegistrationFor } from "../../lib/provider-registry"
 import { readStoredSessionData } from "../../lib/session-data"
-import { cartAndOrder } from "../../lib/reconcile/cart-and-order"
-import { moneyArrivedFor } from "../../lib/ledger/money-arrived"
 import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
 import type MeumLedgerService from "../../modules/meum-ledger/service"
 import type { LedgerInvoiceRow } from "../../modules/meum-ledger/service"
 import type { InvoiceFacts, MedusaFacts, MerchantAction } from "../../modules/meum-ledger/decide"
 import type { LocatedInvoice } from "./locate-meum-invoice"
 import type { ReadInvoiceResult } from "./read-meum-invoice"
+import { cartAndOrder, collectionOfCart } from "./cart-and-order"
+import { moneyArrivedFor } from "./money-arrived"
 
 export interface LoadedFacts {
   row?: LedgerInvoiceRow
@@ -54,8 +54,7 @@ async function orderStatus(container: MedusaContainer, orderId: string): Promise
 async function holderOf(container: MedusaContainer, invoice: Invoice): Promise<SessionRow | undefined> {
   const cartId = cartIdOfInvoice(invoice)
   if (!cartId) return undefined
-  const { data: links } = await container.resolve(ContainerRegistrationKeys.QUERY).graph({ entity: "cart_payment_collection", fields: ["payment_collection_id"], filters: { cart_id: cartId } })
-  const collectionId = (links[0] as { payment_collection_id?: string } | undefined)?.payment_collection_id
+  const collectionId = await collectionOfCart(container, cartId)
   if (!collectionId) return undefined
   const sessions = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ payment_collection_id: collectionId }, { relations: ["payment"] })) as unknown as SessionRow[]
   return sessions.find((candidate) => readStoredSessionData(candidate.data)?.invoice_id === invoice.id)

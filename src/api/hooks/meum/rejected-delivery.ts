@@ -5,7 +5,9 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { countRejectedDelivery, REJECTED_WINDOW_MS, type RejectedDelivery } from "../../../lib/ledger/deliveries"
+import { MEUM_LEDGER_MODULE } from "../../../modules/meum-ledger"
+import type MeumLedgerService from "../../../modules/meum-ledger/service"
+import { REJECTED_WINDOW_MS, type RejectedDelivery } from "../../../modules/meum-ledger/rejected-deliveries"
 
 type Logger = { warn(message: string): void }
 
@@ -47,7 +49,7 @@ function logRejection(logger: Logger, rejected: RejectedDelivery, now: number) {
 export async function rejectDelivery(container: MedusaContainer, rejected: RejectedDelivery): Promise<void> {
   const now = rejected.now ?? Date.now()
   logRejection(container.resolve(ContainerRegistrationKeys.LOGGER), rejected, now)
-  await countRejectedDelivery(container, { ...rejected, now }).catch(() => undefined)
+  await (container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService).countRejectedDelivery({ ...rejected, now }).catch(() => undefined)
 }
 
 /** The lengths of the webhook headers a request carried (X-Stablecoin-* / X-Meum-*): never their values. */

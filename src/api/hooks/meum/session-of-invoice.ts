@@ -8,23 +8,23 @@
  * invoice downstream.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { findLedgerInvoice } from "../../../lib/ledger/ledger"
+import { Modules } from "@medusajs/framework/utils"
 import { orderReferenceOf } from "../../../lib/meum/external-order-id"
 import type { Invoice } from "../../../lib/meum/schemas"
 import { meumRegistrations, sameMeumAccount, type MeumRegistration } from "../../../lib/provider-registry"
 import { readStoredSessionData } from "../../../lib/session-data"
 import type { SessionIdFinder } from "../../../lib/webhook-action"
+import { MEUM_LEDGER_MODULE } from "../../../modules/meum-ledger"
+import type MeumLedgerService from "../../../modules/meum-ledger/service"
+import { collectionOfCart } from "../../../workflows/steps/cart-and-order"
 
 export function sessionIdFinder(container: MedusaContainer, registration: MeumRegistration): SessionIdFinder {
   return async (invoice: Invoice) => {
-    const row = await findLedgerInvoice(container, invoice.id)
+    const row = await (container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService).findInvoiceRow(invoice.id)
     if (row?.payment_session_id) return row.payment_session_id
     if (!invoice.external_order_id) return undefined
     const cartId = orderReferenceOf(invoice.external_order_id)
-    const query = container.resolve(ContainerRegistrationKeys.QUERY)
-    const { data: links } = await query.graph({ entity: "cart_payment_collection", fields: ["payment_collection_id"], filters: { cart_id: cartId } })
-    const collectionId = (links[0] as { payment_collection_id?: string } | undefined)?.payment_collection_id
+    const collectionId = await collectionOfCart(container, cartId)
     if (!collectionId) return undefined
     // Any registration on the same Meum account, not only the verifying one: the account fetched
     // this invoice, and two registrations of one account (e.g. per region) share its invoices; the

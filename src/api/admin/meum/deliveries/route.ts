@@ -4,10 +4,11 @@
  * secret is wrong) with a few samples (time, reason, status, sizes — never a header value or body).
  */
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { recentDeliveries } from "../../../../lib/ledger/attention"
-import { rejectedDeliveryCounts } from "../../../../lib/ledger/deliveries"
+import { MEUM_LEDGER_MODULE } from "../../../../modules/meum-ledger"
+import type MeumLedgerService from "../../../../modules/meum-ledger/service"
 
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
-  const [deliveries, rejected] = await Promise.all([recentDeliveries(req.scope), rejectedDeliveryCounts(req.scope)])
+  const ledger = req.scope.resolve<MeumLedgerService>(MEUM_LEDGER_MODULE)
+  const [deliveries, rejected] = await Promise.all([ledger.recentDeliveries(), ledger.rejectedDeliveryCounts()])
   res.json({ deliveries, rejected })
 }

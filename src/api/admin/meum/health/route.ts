@@ -10,10 +10,10 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { MEUM_LEDGER_MODULE } from "../../../../modules/meum-ledger"
 import type MeumLedgerService from "../../../../modules/meum-ledger/service"
 import { meumRegistrations, type MeumRegistration } from "../../../../lib/provider-registry"
+import { REJECTED_PREFIX } from "../../../../modules/meum-ledger/rejected-deliveries"
 import { summarizeRejected, type CounterLike } from "./rejected-summary"
 
 const REJECTED_WINDOW_MS = 24 * 3_600_000
-const REJECTED_PREFIX = "webhook_rejected:"
 const DELIVERY_FIELDS = ["id", "event_type", "invoice_id", "provider_id", "verdict", "outcome", "http_status", "created_at"]
 
 /** The backend's public origin: `admin.backendUrl` when it is absolute, else what the request came to. */

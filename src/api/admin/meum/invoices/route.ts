@@ -4,8 +4,11 @@
  * statuses), each with the actions it allows and the webhook deliveries received for it.
  */
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { attentionList } from "../../../../lib/ledger/attention"
+import { MEUM_LEDGER_MODULE } from "../../../../modules/meum-ledger"
+import type MeumLedgerService from "../../../../modules/meum-ledger/service"
+import { actionsFor } from "../ledger/actions"
 
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
-  res.json({ invoices: await attentionList(req.scope) })
+  const items = await req.scope.resolve<MeumLedgerService>(MEUM_LEDGER_MODULE).attentionList()
+  res.json({ invoices: items.map(({ invoice, deliveries }) => ({ invoice, actions: actionsFor(invoice), deliveries })) })
 }

@@ -9,11 +9,9 @@ import { MedusaError } from "@medusajs/framework/utils"
 import { z } from "zod"
 import { MEUM_LEDGER_MODULE } from "../../../../modules/meum-ledger"
 import type MeumLedgerService from "../../../../modules/meum-ledger/service"
+import { ATTENTION_FILTER_STATES } from "../../../../modules/meum-ledger/service"
 import { LEDGER_STATES } from "../../../../modules/meum-ledger/state-machine"
 import { actionsFor } from "./actions"
-
-/** "attention": what needs the merchant, or is paid and still waits for its order. */
-const ATTENTION = ["needs_attention", "paid", "abandoned"]
 
 const querySchema = z.object({
   state: z.enum(["attention", "all", ...LEDGER_STATES]).default("attention"),
@@ -27,7 +25,8 @@ export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) 
   if (!parsed.success) throw new MedusaError(MedusaError.Types.INVALID_DATA, parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "))
   const { state, q, limit, offset } = parsed.data
   const filters: Record<string, unknown> = {}
-  if (state === "attention") filters.state = ATTENTION
+  // "attention": what needs the merchant, or is paid and still waits for its order.
+  if (state === "attention") filters.state = ATTENTION_FILTER_STATES
   else if (state !== "all") filters.state = state
   if (q) filters.$or = [{ invoice_id: q }, { order_id: q }, { cart_id: q }, { payment_session_id: q }]
   const ledger = req.scope.resolve<MeumLedgerService>(MEUM_LEDGER_MODULE)

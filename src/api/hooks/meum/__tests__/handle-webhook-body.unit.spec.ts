@@ -8,6 +8,7 @@ import { PassThrough } from "node:stream"
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { handleMeumWebhook } from "../handle-webhook"
 import type { MeumRegistration } from "../../../../lib/provider-registry"
+import MeumLedgerService from "../../../../modules/meum-ledger/service"
 
 const logs: string[] = []
 const logger = {
@@ -20,7 +21,10 @@ const scope = {
   resolve: (key: string) => {
     if (key === "logger") return logger
     if (key === "meumLedger") {
-      return { incrementCounter: async (counterKey: string, _window: Date, sample?: Record<string, unknown>) => counted.push({ key: counterKey, sample }) }
+      // The ledger service's own rules, over a counter that records instead of writing SQL.
+      return Object.assign(Object.create(MeumLedgerService.prototype), {
+        incrementCounter: async (counterKey: string, _window: Date, sample?: Record<string, unknown>) => counted.push({ key: counterKey, sample }),
+      })
     }
     throw new Error(`${key} is not registered in this test`)
   },

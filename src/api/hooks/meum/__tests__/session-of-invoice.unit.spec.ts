@@ -25,7 +25,7 @@ function containerWith(sessions: Session[]) {
   const configModule = { modules: { payment: { resolve: "@medusajs/medusa/payment", options: { providers } } } }
   const services: Record<string, unknown> = {
     configModule,
-    meumLedger: { listMeumInvoices: async () => [] },
+    meumLedger: { findInvoiceRow: async () => undefined },
     query: {
       graph: async ({ filters }: { filters: { cart_id: string } }) => ({ data: filters.cart_id === "cart_1" ? [{ payment_collection_id: "pay_col_1" }] : [] }),
     },

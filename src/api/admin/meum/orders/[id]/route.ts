@@ -1,6 +1,6 @@
 /** GET /admin/meum/orders/:id — the Meum invoices behind an order (admin auth by Medusa). */
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { meumSessionsOfOrder } from "../../../../../lib/reconcile/meum-sessions-of-order"
+import { meumSessionsOfOrder } from "./meum-sessions-of-order"
 
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse) {
   res.json({ order_id: req.params.id, meum_sessions: await meumSessionsOfOrder(req.scope, req.params.id) })

@@ -1,8 +1,9 @@
 /** The Meum payment sessions behind an order, with the public invoice facts kept in their data. */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { isMeumProviderId } from "../provider-registry"
-import { ledgerOf } from "../ledger/ledger"
+import { isMeumProviderId } from "../../../../../lib/provider-registry"
+import { MEUM_LEDGER_MODULE } from "../../../../../modules/meum-ledger"
+import type MeumLedgerService from "../../../../../modules/meum-ledger/service"
 
 export interface MeumSessionView {
   session_id: string
@@ -54,7 +55,7 @@ export async function meumSessionsOfOrder(container: MedusaContainer, orderId: s
     .flatMap((collection: any) => collection?.payment_sessions ?? [])
     .filter((session: any) => isMeumProviderId(session.provider_id))
   const invoiceIds = sessions.map((session: any) => session.data?.invoice_id).filter((id: unknown): id is string => typeof id === "string")
-  const ledgerRows = invoiceIds.length ? ((await ledgerOf(container).listMeumInvoices({ invoice_id: invoiceIds })) as any[]) : []
+  const ledgerRows = invoiceIds.length ? ((await (container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService).listMeumInvoices({ invoice_id: invoiceIds })) as any[]) : []
   const ledgerOfInvoice = new Map(ledgerRows.map((row) => [row.invoice_id, row]))
   return sessions
     .map((session: any) => {

@@ -1,14 +1,13 @@
 /**
  * Has an order's money arrived? Asked before the plugin cancels an order-first order whose invoice
- * died: a captured payment on the order, or a paid invoice of its cart in the ledger (paid,
- * completed, or handed to the merchant for a reason that means money moved) — server-side facts
- * only. Meum's own list is not asked here: the job settles paid invoices (step 0) before it
- * reaches the due list, so a paid invoice is in the ledger by then.
+ * died: a captured payment on the order (Medusa), or a paid invoice of its cart in the ledger (the
+ * ledger service's rule) — server-side facts only. Meum's own list is not asked here: the job
+ * settles paid invoices first, before it reaches the due list, so a paid invoice is in the ledger by then.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { MONEY_ARRIVED_REASONS } from "../../modules/meum-ledger/state-machine"
-import { ledgerOf } from "./ledger"
+import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
+import type MeumLedgerService from "../../modules/meum-ledger/service"
 
 /** Why the order must not be cancelled, or undefined when no money of it is known. */
 export async function moneyArrivedFor(
@@ -38,15 +37,6 @@ export async function moneyArrivedFor(
   if (captured) return `it holds captured payment ${captured.id}`
 
   const sessionIds = collections.flatMap((collection) => collection?.payment_sessions ?? []).flatMap((session) => (session?.id ? [session.id] : []))
-  const rows = (await ledgerOf(container).listMeumInvoices(
-    // An invoice is the cart's by its cart_id (metadata, else external_order_id) or by a session of the order's collections.
-    { $or: [{ order_id: orderId }, ...(cartId ? [{ cart_id: cartId }] : []), ...(sessionIds.length ? [{ payment_session_id: sessionIds }] : [])] } as any,
-    { select: ["invoice_id", "state", "attention_reason"] }
-  )) as Array<{ invoice_id: string; state: string; attention_reason: string | null }>
-  const paid = rows.find(
-    (row) =>
-      row.invoice_id !== exceptInvoiceId &&
-      (row.state === "paid" || row.state === "completed" || (row.state === "needs_attention" && MONEY_ARRIVED_REASONS.includes(row.attention_reason as never)))
-  )
+  const paid = await (container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService).findPaidInvoiceOf({ orderId, cartId, sessionIds }, exceptInvoiceId)
   return paid ? `Meum invoice ${paid.invoice_id} of its cart is ${paid.state === "needs_attention" ? `paid (${paid.attention_reason})` : paid.state}` : undefined
 }

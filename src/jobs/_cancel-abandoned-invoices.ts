@@ -9,14 +9,17 @@
  * Meum account never touches production's invoices). It is abandoned when its session no longer
  * exists and no live session of that collection holds it (adoption may have moved it). Young
  * invoices are left alone: their session may still be being created.
+ *
+ * Step 3 of the reconcile job (reconcile-meum-payments.ts). The leading "_" keeps Medusa's job
+ * loader from registering this file as a scheduled job of its own.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import type { MeumClient } from "../meum/client"
-import { MeumApiError } from "../meum/errors"
-import { type Invoice } from "../meum/schemas"
-import { OPEN_INVOICE_STATUSES } from "../meum/status-table"
-import { readStoredSessionData } from "../session-data"
+import type { MeumClient } from "../lib/meum/client"
+import { MeumApiError } from "../lib/meum/errors"
+import { type Invoice } from "../lib/meum/schemas"
+import { OPEN_INVOICE_STATUSES } from "../lib/meum/status-table"
+import { readStoredSessionData } from "../lib/session-data"
 
 export interface AbandonedSweepOptions {
   /** Invoices younger than this are not judged (default 5 minutes). */
