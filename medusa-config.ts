@@ -27,6 +27,7 @@ const meumProviderOptions = {
   webhookToleranceSeconds: env("MEUM_WEBHOOK_TOLERANCE_SECONDS"),
   allowLegacySignatures: env("MEUM_ALLOW_LEGACY_SIGNATURES"),
   integrationId: env("MEUM_INTEGRATION_ID"),
+  webhookEndpointId: env("MEUM_WEBHOOK_ENDPOINT_ID"),
   orderFirst: env("MEUM_ORDER_FIRST"),
   orderFirstGraceSeconds: env("MEUM_ORDER_FIRST_GRACE_SECONDS"),
   invoiceLifetimeMinutes: env("MEUM_INVOICE_LIFETIME_MINUTES"),

@@ -60,6 +60,11 @@ export const meumProviderOptionsSchema = z.object({
   webhookToleranceSeconds: integerOption(DEFAULT_WEBHOOK_TOLERANCE_SECONDS, 1, 3600),
   allowLegacySignatures: booleanOption(false),
   integrationId: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  /**
+   * The Meum webhook endpoint (`wh_…`) that sends this registration's webhooks, as the setup command
+   * prints it: the admin's "Send test webhook" and Meum's delivery attempts on the health page use it.
+   */
+  webhookEndpointId: z.preprocess(emptyToUndefined, z.string().min(1).max(200).optional()),
   orderFirst: booleanOption(false),
   /** Order-first: how long after an invoice expired/was cancelled/failed its order is cancelled. */
   orderFirstGraceSeconds: integerOption(900, 0, 30 * 24 * 3600),

@@ -1,11 +1,12 @@
 // Admin → Meum → Settings and health: each Meum account the store is registered with, the webhook
-// URL to paste into Meum, whether Meum's API answers, the last webhook per account, and the
-// rejected deliveries of the last day.
+// URL to paste into Meum, whether Meum's API answers, the last webhook per account beside Meum's own
+// delivery attempts (with a "Send test webhook" button), and the rejected deliveries of the last day.
 import { Badge, Container, Copy, Heading, StatusBadge, Text } from "@medusajs/ui"
 import { Link } from "react-router-dom"
 import { QueryState } from "../../../components/query-state"
 import { useMeumHealth, type MeumHealth } from "../../../lib/meum-api"
 import { useMeumFormat } from "../../../lib/format"
+import { MeumWebhookTest } from "../../../components/meum-webhook-test"
 
 const Field = ({ label, children }: { label: string; children: React.ReactNode }) => (
   <div className="grid grid-cols-3 gap-4 py-1">
@@ -35,7 +36,7 @@ function Registration({ registration }: { registration: MeumHealth["registration
           {registration.ping.ok ? t("meum.health.pingOk", { ms: registration.ping.ms }) : t("meum.health.pingFailed", { error: registration.ping.error ?? "" })}
         </StatusBadge>
       </Field>
-      <Field label={t("meum.health.lastDelivery")}>
+      <Field label={`${t("meum.health.lastDelivery")} · ${t("meum.health.storeRecorded")}`}>
         <Text size="small" data-testid="meum-last-delivery">
           {last
             ? t("meum.health.lastDeliveryValue", {
@@ -46,6 +47,9 @@ function Registration({ registration }: { registration: MeumHealth["registration
               })
             : t("meum.health.lastDeliveryNone")}
         </Text>
+      </Field>
+      <Field label={t("meum.health.meumAttempts")}>
+        <MeumWebhookTest registrationId={registration.registration_id} />
       </Field>
       <Field label={t("meum.health.ownWebhook")}>
         <div className="flex items-center gap-1">
