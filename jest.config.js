@@ -1,5 +1,6 @@
 // Two projects: pure unit tests (fast, parallel) and integration tests that boot real Medusa on
-// the embedded PostgreSQL started by integration-tests/setup/global-setup.js (run in band).
+// the embedded PostgreSQL started by integration-tests/setup/global-setup.js (two suites at a
+// time: each boots its own Medusa on its own database, sandbox and ports).
 const transform = {
   "^.+\\.[jt]sx?$": [
     "@swc/jest",
