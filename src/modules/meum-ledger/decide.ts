@@ -106,11 +106,16 @@ export interface Decision {
 /**
  * Not acted on again without the merchant: a decided invoice, and a completion (or an order
  * cancellation) that kept failing — each completion try may make Medusa replace the session, i.e.
- * a new invoice and a duplicate Payment. Other reasons (underpaid, mismatch, unknown) are safe to look at.
+ * a new invoice and a duplicate Payment — and a refused underpayment whose refund the merchant owes
+ * (looked at again, Meum's `underpaid` would raise it as a fresh underpayment). Other reasons
+ * (underpaid, mismatch, unknown) are safe to look at.
  */
 export function handedToMerchant(row: Pick<LedgerRowFacts, "state" | "attention_reason"> | undefined): boolean {
   if (!row) return false
-  return row.state === "resolved" || (row.state === "needs_attention" && (row.attention_reason === "completion_failing" || row.attention_reason === "order_cancel_failing"))
+  return (
+    row.state === "resolved" ||
+    (row.state === "needs_attention" && (row.attention_reason === "completion_failing" || row.attention_reason === "order_cancel_failing" || row.attention_reason === "refund_due"))
+  )
 }
 
 export function decide(input: DecisionInput): Decision {
@@ -208,7 +213,8 @@ function decideForMerchant(input: DecisionInput): Decision {
   if (input.merchant === "accept_underpaid") return to({ kind: "accept_underpaid" }, { kind: "captured", orderPlaced: true })
   // Another payment of the order may have arrived: then the order is kept.
   const cancelOrderId = medusa.order && medusa.order.status !== "canceled" && !medusa.moneyArrivedElsewhere ? medusa.order.id : undefined
-  return to({ kind: "reject_underpaid", ...(cancelOrderId ? { cancelOrderId } : {}) }, { kind: "merchant_resolved" })
+  // The shopper is owed a refund: the invoice stays with the merchant until they mark it done.
+  return to({ kind: "reject_underpaid", ...(cancelOrderId ? { cancelOrderId } : {}) }, { kind: "underpayment_refused" })
 }
 
 /** Stores the status table's answer on the session unless it is already there. */

@@ -8,6 +8,7 @@
  *     │                      │
  *     │                      └─completion keeps failing (N attempts)──▶ needs_attention
  *     ├─underpaid / amount mismatch / unknown status──▶ needs_attention ──merchant resolves──▶ resolved
+ *   needs_attention (underpaid) ──merchant refuses──▶ needs_attention (refund_due) ──refund marked done──▶ resolved
  *     ├─expired / cancelled / failed──▶ closed
  *     └─session deleted, invoice still open──▶ abandoned ──cancelled at Meum──▶ closed
  *   closed / abandoned ──paid late, no order can take it──▶ needs_attention (paid_after_closing)
@@ -35,6 +36,11 @@ export const ATTENTION_REASONS = [
    * changed, was ordered with another invoice, or its order was cancelled. Refund or fulfil by hand.
    */
   "paid_after_closing",
+  /**
+   * The merchant refused an underpayment: the shopper is owed a refund, done outside Meum (which has
+   * none). The cart is not payable again until the merchant marks the refund done (resolved).
+   */
+  "refund_due",
   /** Order-first: its invoice died, but the order's money arrived another way: the plugin does not cancel it. */
   "order_paid_not_cancelled",
   /** Order-first: Medusa kept refusing to cancel the order of a dead invoice (e.g. fulfilled, completed). */
@@ -80,6 +86,8 @@ export type Observation =
   /** Order-first: cancelling the order of a dead invoice failed. */
   | { kind: "order_cancel_failed"; error: string }
   | { kind: "merchant_resolved" }
+  /** The merchant refused an underpayment: a refund is owed before the cart may be paid again. */
+  | { kind: "underpayment_refused" }
   /** Paid, but no live session of its cart could take it (adoption refused): the merchant decides. */
   | { kind: "paid_without_order" }
   /** Meum or the database failed while looking: nothing learned, look again soon. */
@@ -186,6 +194,8 @@ export function nextLedgerState(current: LedgerPosition, observation: Observatio
         reason: current.state === "closed" || current.state === "abandoned" ? "paid_after_closing" : "paid_without_order",
         nextCheckInMs: null,
       }
+    case "underpayment_refused":
+      return { state: "needs_attention", attempts: current.attempts, reason: "refund_due", nextCheckInMs: null }
     case "merchant_resolved":
       return { state: "resolved", attempts: current.attempts, nextCheckInMs: null }
   }

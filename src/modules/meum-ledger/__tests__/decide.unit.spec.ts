@@ -169,7 +169,13 @@ describe("decide: the merchant's decisions", () => {
   it("rejects an underpayment: the order is cancelled unless its money arrived another way", () => {
     expect(merchant("reject_underpaid", "underpaid", "of_late", underpaidRow).action).toEqual({ kind: "reject_underpaid", cancelOrderId: "order_1" })
     expect(merchant("reject_underpaid", "underpaid", "of_kept", underpaidRow).action).toEqual({ kind: "reject_underpaid" })
-    expect(merchant("reject_underpaid", "underpaid", "pf_new", underpaidRow).next?.state).toBe("resolved")
+    // The shopper is owed a refund: the merchant keeps it until they mark the refund done.
+    const refused = merchant("reject_underpaid", "underpaid", "pf_new", underpaidRow)
+    expect(refused.next).toEqual(expect.objectContaining({ state: "needs_attention", reason: "refund_due", nextCheckInMs: null }))
+    const owed = { state: "needs_attention" as const, attempts: 0, attention_reason: "refund_due", decision: "rejected" }
+    expect(decide(inputFor("underpaid", "pf_new", owed)).action.kind).toBe("hold")
+    expect(merchant("resolve", "underpaid", "pf_new", owed).next?.state).toBe("resolved")
+    expect(merchant("reject_underpaid", "underpaid", "pf_new", owed).action.kind).toBe("refuse")
   })
 
   it.each(CELLS.filter((cell) => cell !== "underpaid"))("refuses to accept or reject a %s invoice", (cell) => {
