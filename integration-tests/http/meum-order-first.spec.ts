@@ -7,8 +7,55 @@ import { invoiceEvent, useMeumSandbox, webhooksProcessed } from "../helpers/meum
 import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { adminAuthHeaders } from "../helpers/admin-auth"
+import { meumOrderToConfirm, meumPaymentStateOfOrder, orderIdOfPayment } from "../../src/lib/order-payment"
+import type { MedusaContainer } from "@medusajs/framework/types"
 
 jest.setTimeout(180 * 1000)
+
+/** What a merchant's `order.placed` / `payment.captured` subscriber saw, as the event was handled. */
+type Seen = { event: string; id: string; orderId?: string; state?: string; toConfirm?: string; error?: string }
+
+/**
+ * Subscribes the subscriber of docs/production.md ("Order-first: confirm the order when the money
+ * arrives") to the store's event bus, once per container: its decision verbatim
+ * (`meumOrderToConfirm(container, event)`), recorded instead of sent, with the state the helper
+ * read at that moment. `next` resolves with the first record that matches, past or future.
+ */
+const recorders = new WeakMap<object, ReturnType<typeof makeRecorder>>()
+function makeRecorder(container: MedusaContainer) {
+  const seen: Seen[] = []
+  const waiters = new Set<{ match: (s: Seen) => boolean; resolve: (s: Seen) => void }>()
+  const handle = async (event: { name: string; data: { id: string } }) => {
+    let record: Seen
+    try {
+      const toConfirm = await meumOrderToConfirm(container, event)
+      const orderId = event.name === "order.placed" ? event.data.id : await orderIdOfPayment(container, event.data.id)
+      const state = orderId ? await meumPaymentStateOfOrder(container, orderId) : undefined
+      record = { event: event.name, id: event.data.id, orderId, state, toConfirm }
+    } catch (error) {
+      record = { event: event.name, id: event.data.id, error: String(error) }
+    }
+    seen.push(record)
+    for (const waiter of waiters) if (waiter.match(record)) (waiters.delete(waiter), waiter.resolve(record))
+  }
+  const eventBus = container.resolve(Modules.EVENT_BUS)
+  eventBus.subscribe("order.placed", handle as any, { subscriberId: "test-order-confirmation-placed" })
+  eventBus.subscribe("payment.captured", handle as any, { subscriberId: "test-order-confirmation-captured" })
+  return {
+    seen: () => [...seen],
+    next: (what: string, match: (s: Seen) => boolean, timeoutMs = 30_000) =>
+      new Promise<Seen>((resolve, reject) => {
+        const found = seen.find(match)
+        if (found) return resolve(found)
+        const timer = setTimeout(() => reject(new Error(`not seen within ${timeoutMs} ms: ${what}; seen: ${JSON.stringify(seen)}`)), timeoutMs)
+        waiters.add({ match, resolve: (s) => (clearTimeout(timer), resolve(s)) })
+      }),
+  }
+}
+const confirmations = (container: MedusaContainer) => {
+  if (!recorders.has(container)) recorders.set(container, makeRecorder(container))
+  return recorders.get(container)!
+}
 
 const env = useMeumSandbox({ orderFirst: true })
 
@@ -218,6 +265,71 @@ medusaIntegrationTestRunner({
         // Handed over: a further run does not try again.
         await runMeumReconcile(getContainer(), { now: () => afterGrace + 24 * 3_600_000 })
         expect(await ledgerRow(session.data.invoice_id)).toMatchObject({ state: "needs_attention", attempts: row.attempts, last_checked_at: row.last_checked_at })
+      })
+    })
+
+    describe("the order confirmation waits for the Meum payment (issue 21: order-first without premature emails)", () => {
+      const placeOrder = async () => {
+        env.connect(String(api.defaults.baseURL))
+        const recorder = confirmations(getContainer())
+        const seed = await seedStore(getContainer())
+        const flow = storeFlow(api, seed.publishableKey, seed.regionId)
+        const cart = await flow.createCart()
+        await flow.addItem(cart.id, seed.variantId, 1)
+        const session = await flow.startSession(cart.id, "pp_meum_meum")
+        const completed = await flow.complete(cart.id)
+        expect(completed.data.type).toBe("order")
+        const orderId = completed.data.order.id as string
+        const storeOrder = async () =>
+          (await api.get(`/store/orders/${orderId}?fields=id,status,payment_status,summary`, { headers: { "x-publishable-api-key": seed.publishableKey } })).data.order
+        return { recorder, session, orderId, storeOrder }
+      }
+      const paymentOfOrder = async (collectionId: string) => {
+        const [payment] = await getContainer().resolve(Modules.PAYMENT).listPayments({ payment_collection_id: collectionId })
+        return payment
+      }
+
+      it("at order.placed the order is awaiting its payment (no confirmation); payment.captured of its Meum payment confirms it once the invoice is paid (Medusa's core webhook route)", async () => {
+        const { recorder, session, orderId, storeOrder } = await placeOrder()
+        const placed = await recorder.next(`order.placed of ${orderId}`, (s) => s.event === "order.placed" && s.id === orderId)
+        expect(placed).toEqual({ event: "order.placed", id: orderId, orderId, state: "awaiting_payment", toConfirm: undefined })
+        expect(await meumPaymentStateOfOrder(getContainer(), orderId)).toBe("awaiting_payment")
+        // What the storefront reads (it cannot run server helpers): the order is not paid.
+        expect(await storeOrder()).toMatchObject({ id: orderId, status: "pending", payment_status: expect.not.stringMatching(/captured|authorized/) })
+
+        await webhooksProcessed(getContainer(), utils.waitWorkflowExecutions, invoiceEvent("invoice.paid", session.data.invoice_id), () =>
+          env.sandbox().simulate(session.data.invoice_id, "paid")
+        )
+        const payment = await paymentOfOrder(session.payment_collection_id)
+        expect(payment).toBeDefined()
+        const captured = await recorder.next(`payment.captured of ${orderId}'s payment`, (s) => s.event === "payment.captured" && s.id === payment.id)
+        expect(captured).toEqual({ event: "payment.captured", id: payment.id, orderId, state: "paid", toConfirm: orderId })
+        expect(await orderIdOfPayment(getContainer(), payment.id)).toBe(orderId)
+        expect(await meumPaymentStateOfOrder(getContainer(), orderId)).toBe("paid")
+        expect((await storeOrder()).payment_status).toBe("captured")
+        expect(Number((await storeOrder()).summary.pending_difference)).toBe(0)
+        // One confirmation for the order: order.placed did not send one.
+        expect(recorder.seen().filter((s) => s.toConfirm === orderId)).toHaveLength(1)
+      })
+
+      it("an order whose invoice expired is cancelled after the grace period: canceled, never confirmed", async () => {
+        const { recorder, session, orderId, storeOrder } = await placeOrder()
+        await recorder.next(`order.placed of ${orderId}`, (s) => s.event === "order.placed" && s.id === orderId)
+        await env.sandbox().simulate(session.data.invoice_id, "expired")
+
+        await runMeumReconcile(getContainer())
+        expect(await meumPaymentStateOfOrder(getContainer(), orderId)).toBe("awaiting_payment") // within the grace period: late money may still come
+        const late = await runMeumReconcile(getContainer(), { now: () => Date.now() + 901_000 })
+        expect(late.ordersCanceled).toBe(1)
+        expect(await meumPaymentStateOfOrder(getContainer(), orderId)).toBe("canceled")
+        expect((await storeOrder()).status).toBe("canceled")
+        expect(recorder.seen().filter((s) => s.orderId === orderId || s.id === orderId)).toEqual([
+          { event: "order.placed", id: orderId, orderId, state: "awaiting_payment", toConfirm: undefined },
+        ])
+      })
+
+      it("an unknown order id is a NOT_FOUND error, not a state", async () => {
+        await expect(meumPaymentStateOfOrder(getContainer(), "order_does_not_exist")).rejects.toMatchObject({ type: "not_found" })
       })
     })
   },
