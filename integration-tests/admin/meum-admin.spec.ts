@@ -14,7 +14,9 @@ import { launchChromium } from "../helpers/demo-run"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { storeFlow } from "../helpers/store-flow"
 import { ordersForCart } from "../helpers/medusa-state"
-import { useMeumSandbox } from "../helpers/meum-sandbox-env"
+import { TEST_API_KEY, useMeumSandbox } from "../helpers/meum-sandbox-env"
+import { MeumClient } from "../../src/lib/meum/client"
+import { meumRegistrations } from "../../src/lib/provider-registry"
 import { cartWithOpenInvoice } from "../helpers/meum-hooks-flow"
 import { waitUntil } from "../helpers/wait-until"
 import { createAdminUser, startAdminServer, type AdminServer } from "./admin-server"
@@ -39,12 +41,21 @@ medusaIntegrationTestRunner({
     let browser: Browser
     let context: BrowserContext
     let seed: SeededStore
+    let testEndpoint: { id: string; secret: string }
     const flow = () => storeFlow(api, seed.publishableKey, seed.regionId)
 
     beforeAll(async () => {
       fs.mkdirSync(artifacts, { recursive: true })
       const backend = String(api.defaults.baseURL)
       env.connect(backend)
+      // The account's Meum webhook endpoint for the test button (test events only, so invoice events are
+      // not delivered twice), as if its secret and id were set before the boot (setup-meum-webhook).
+      const meum = new MeumClient({ apiKey: TEST_API_KEY, baseUrl: env.sandbox().url })
+      testEndpoint = await meum.createWebhookEndpoint({ url: `${backend.replace(/\/$/, "")}/hooks/meum`, events: ["webhook.test"] })
+      meum.close()
+      const [registration] = meumRegistrations(getContainer())
+      registration.options.webhookSecret.push(testEndpoint.secret)
+      registration.options.webhookEndpointId = testEndpoint.id
       await createAdminUser(api, getContainer(), EMAIL, PASSWORD)
       ;[admin, browser] = await Promise.all([startAdminServer(backend), launchChromium(CHROMIUM)])
     })
@@ -139,6 +150,16 @@ medusaIntegrationTestRunner({
       expect(await page.content()).not.toContain(process.env.MEUM_WEBHOOK_SECRET!)
       expect(text).toContain("/hooks/meum/meum")
       await shot(page, "meum-health-empty")
+
+      // "Send test webhook" asks first, then says /hooks/meum received and verified Meum's test event;
+      // Meum's delivery attempt is listed (after a reload: Meum logs it just after the store answered).
+      await registration.getByTestId("meum-test-webhook").click()
+      await page.getByRole("button", { name: "Send", exact: true }).click()
+      await page.getByText("Received and verified").waitFor({ timeout: 60_000 })
+      await env.sandbox().waitForDeliveries((all) => all.some((d) => d.endpoint_id === testEndpoint.id && d.status_code === 200))
+      await page.reload()
+      await page.getByTestId("meum-webhook-attempt").getByText(/^Webhook test \(evt_\w+\) on .+: attempt 1, HTTP 200$/).waitFor({ timeout: 60_000 })
+      expect(await page.content()).not.toContain(testEndpoint.secret)
     })
 
     it("an underpaid invoice: listed in words with its amount; accepting the shortfall asks first, confirms with a toast, places the order and records who decided", async () => {

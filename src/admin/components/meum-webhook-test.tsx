@@ -86,7 +86,7 @@ export function MeumWebhookTest({ registrationId }: { registrationId: string }) 
         </Button>
       </div>
       <Text size="small" weight="plus">
-        {t("meum.health.meumAttempts")} · <span className="font-mono">{endpointId}</span>
+        {t("meum.health.endpoint")} <span className="font-mono">{endpointId}</span>
       </Text>
       {attempts.data?.error && (
         <Text size="small" className="text-ui-fg-error">

@@ -36,7 +36,7 @@ function Registration({ registration }: { registration: MeumHealth["registration
           {registration.ping.ok ? t("meum.health.pingOk", { ms: registration.ping.ms }) : t("meum.health.pingFailed", { error: registration.ping.error ?? "" })}
         </StatusBadge>
       </Field>
-      <Field label={`${t("meum.health.lastDelivery")} · ${t("meum.health.storeRecorded")}`}>
+      <Field label={`${t("meum.health.lastDelivery")} (${t("meum.health.storeRecorded")})`}>
         <Text size="small" data-testid="meum-last-delivery">
           {last
             ? t("meum.health.lastDeliveryValue", {
