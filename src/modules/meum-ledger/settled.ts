@@ -9,8 +9,11 @@ const SETTLED_OUTCOMES = new Set(["captured", "updated", "ignored", "order_cance
 
 export const isSettledOutcome = (outcome: string | null): boolean => outcome !== null && SETTLED_OUTCOMES.has(outcome)
 
-/** States in which a paid invoice needs nothing more from the job. */
-const SETTLED_STATES: ReadonlySet<string> = new Set<LedgerState>(["completed", "needs_attention", "resolved", "closed"])
+/**
+ * States in which a paid invoice needs nothing more from the job. Not `closed`: Meum listing as paid
+ * an invoice the ledger closed (expired, cancelled) is late money, and its webhook may be lost.
+ */
+const SETTLED_STATES: ReadonlySet<string> = new Set<LedgerState>(["completed", "needs_attention", "resolved"])
 
 export interface SettleRow {
   state: string
