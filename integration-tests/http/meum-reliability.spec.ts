@@ -330,6 +330,23 @@ medusaIntegrationTestRunner({
       expect((await sessionState(getContainer(), session.id)).status).toBe("canceled")
       expect(await ordersForCart(getContainer(), cartId)).toEqual([])
       expect((await flow().complete(cartId)).status).toBe(400)
+
+      // The shopper is owed a refund: the cart gets no new invoice, and is told why, until the merchant marks it done.
+      const [row] = await (getContainer().resolve("meumLedger") as any).listMeumInvoices({ invoice_id: invoiceId })
+      expect(row).toEqual(expect.objectContaining({ state: "needs_attention", attention_reason: "refund_due", decision: "rejected" }))
+      const invoicesBefore = env.sandbox().listInvoices().length
+      const refused = await flow().startSession(cartId, "pp_meum_meum").then(() => undefined, (error: Error) => error.message)
+      expect(refused).toContain('"code":"meum_refund_pending"')
+      expect(refused).toContain("is refunding it")
+      expect(env.sandbox().listInvoices()).toHaveLength(invoicesBefore)
+      // The job leaves it with the merchant.
+      await runMeumReconcile(getContainer(), { now: () => Date.now() + 24 * 3_600_000 })
+      expect((await (getContainer().resolve("meumLedger") as any).listMeumInvoices({ invoice_id: invoiceId }))[0].attention_reason).toBe("refund_due")
+
+      const done = await api.post(`/admin/meum/invoices/${invoiceId}/resolve`, { note: "refunded 20.50 USDC, tx 0xabc" }, { headers })
+      expect(done.status).toBe(200)
+      const fresh = await flow().startSession(cartId, "pp_meum_meum")
+      expect(fresh.data.invoice_id).not.toBe(invoiceId)
     })
 
     it("answers 503 on a database fault and succeeds when the sandbox retries", async () => {

@@ -27,6 +27,8 @@ export const SHOPPER_MESSAGES = {
   alreadyPaid: "This order is already paid. No new payment is needed.",
   /** An underpaid (or otherwise held) payment waits for the merchant: never a new invoice meanwhile. */
   underReview: "Your payment is being reviewed by the store. The store will contact you; please do not pay again.",
+  /** The merchant refused an underpayment and owes the shopper a refund: no new invoice until they mark it done. */
+  refundPending: "The store did not accept your partial payment and is refunding it. You can pay again once the store confirms the refund.",
   /** This cart spent its invoice budget (maxInvoicesPerCart per invoiceBudgetWindowMinutes). */
   cartBudget: "Too many payment attempts for this cart. Please wait a few minutes.",
   /** Order-first: the cart's order was cancelled (unpaid or refused): this cart cannot be paid again. */
@@ -37,6 +39,7 @@ export const SHOPPER_MESSAGES = {
 export const SESSION_REFUSAL_CODES = {
   alreadyPaid: "meum_already_paid",
   underReview: "meum_under_review",
+  refundPending: "meum_refund_pending",
   cartBudget: "meum_cart_budget",
   orderCanceled: "meum_order_canceled",
 } as const

@@ -10,6 +10,7 @@ export type SessionGuardVerdict =
   | { kind: "allow" }
   | { kind: "paid"; why: string }
   | { kind: "under_review"; why: string }
+  | { kind: "refund_pending"; why: string }
   | { kind: "order_canceled"; why: string }
 
 export interface SessionGuardFacts {
@@ -18,6 +19,8 @@ export interface SessionGuardFacts {
   sessions: Array<{ id: string; provider_id: string; status?: string | null; captured?: boolean }>
   /** Ledger states of the invoices of this cart (or collection). */
   ledgerStates: string[]
+  /** Their attention reasons (needs_attention rows). */
+  ledgerReasons?: string[]
   /** Sessions whose invoice the merchant marked resolved in the ledger: no longer held. */
   settledSessionIds?: string[]
 }
@@ -39,6 +42,8 @@ export function sessionGuardVerdict(facts: SessionGuardFacts): SessionGuardVerdi
     if (session.captured || PAID_SESSION.has(String(session.status))) return { kind: "paid", why: `session ${session.id} is ${session.captured ? "captured" : session.status}` }
   }
   if (facts.ledgerStates.some((state) => PAID_LEDGER.has(state))) return { kind: "paid", why: "the ledger holds a paid invoice" }
+  // The merchant refused an underpayment: the shopper is owed a refund before paying again.
+  if (facts.ledgerReasons?.includes("refund_due")) return { kind: "refund_pending", why: "the merchant refused an underpayment and has not marked its refund done" }
   for (const session of facts.sessions) {
     // A merchant who marked the invoice resolved (refunded it) frees the cart; the session keeps requires_more.
     if (HELD_SESSION.has(String(session.status)) && !facts.settledSessionIds?.includes(session.id)) return { kind: "under_review", why: `session ${session.id} is ${session.status}` }

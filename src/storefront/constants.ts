@@ -10,12 +10,13 @@ export const HELD_MESSAGES = {
 } as const
 
 /** Why the store refuses a new payment for a cart (the server's texts, src/providers/meum/medusa-errors.ts). */
-export type MeumSessionRefusal = "already_paid" | "under_review" | "order_canceled" | "too_many_attempts"
+export type MeumSessionRefusal = "already_paid" | "under_review" | "refund_pending" | "order_canceled" | "too_many_attempts"
 
 /** The store API's refusal texts, shown as they are: a paid cart, a held payment, a cart over its invoice budget. */
 export const SESSION_REFUSED_MESSAGES: Record<MeumSessionRefusal, string> = {
   already_paid: "This order is already paid. No new payment is needed.",
   under_review: "Your payment is being reviewed by the store. The store will contact you; please do not pay again.",
+  refund_pending: "The store did not accept your partial payment and is refunding it. You can pay again once the store confirms the refund.",
   order_canceled: "This order was cancelled. Please start again with a new cart.",
   too_many_attempts: "Too many payment attempts for this cart. Please wait a few minutes.",
 }

@@ -9,6 +9,8 @@ export type MeumCheckoutErrorCode =
   | "already_paid"
   /** The payment is held for the merchant (e.g. underpaid): show SESSION_REFUSED_MESSAGES.under_review, never pay again. */
   | "under_review"
+  /** The store refused a partial payment and is refunding it: show SESSION_REFUSED_MESSAGES.refund_pending; payable again once refunded. */
+  | "refund_pending"
   /** Order-first: the cart's order was cancelled: show SESSION_REFUSED_MESSAGES.order_canceled, start a new cart. */
   | "order_canceled"
   /** This cart asked for too many invoices lately (the store's 429): try again in a few minutes. */

@@ -34,6 +34,7 @@ export function refusalOfStoreError(status: number | undefined, message: unknown
   if (status === 429 && message === SESSION_REFUSED_MESSAGES.too_many_attempts) return refused("too_many_attempts", status)
   if (status === 400 && message === SESSION_REFUSED_MESSAGES.already_paid) return refused("already_paid", status)
   if (status === 400 && message === SESSION_REFUSED_MESSAGES.under_review) return refused("under_review", status)
+  if (status === 400 && message === SESSION_REFUSED_MESSAGES.refund_pending) return refused("refund_pending", status)
   if (status === 400 && message === SESSION_REFUSED_MESSAGES.order_canceled) return refused("order_canceled", status)
   return undefined
 }

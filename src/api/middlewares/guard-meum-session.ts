@@ -24,7 +24,7 @@ const DEFAULT_COLLECTION_FIELDS = ["id", "currency_code", "amount", "*payment_se
 type Body = { provider_id?: unknown; data?: unknown }
 
 /** Each refusal's shopper message and code (medusa-errors.ts). */
-const REFUSAL_KEYS = { paid: "alreadyPaid", under_review: "underReview", order_canceled: "orderCanceled" } as const
+const REFUSAL_KEYS = { paid: "alreadyPaid", under_review: "underReview", refund_pending: "refundPending", order_canceled: "orderCanceled" } as const
 
 export async function guardMeumPaymentSession(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {
   try {

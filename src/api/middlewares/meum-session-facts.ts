@@ -74,8 +74,8 @@ export async function loadCollectionFacts(container: MedusaContainer, collection
       $or: [...(cart ? [{ cart_id: cart.id }] : []), { payment_collection_id: collectionId }, ...(sessionIds.length ? [{ payment_session_id: sessionIds }] : [])],
       state: BLOCKING_LEDGER_STATES,
     } as any,
-    { select: ["state"], take: 20 }
-  )) as Array<{ state: string }>
+    { select: ["state", "attention_reason"], take: 20 }
+  )) as Array<{ state: string; attention_reason: string | null }>
   const settled = sessionIds.length
     ? ((await ledger.listMeumInvoices({ payment_session_id: sessionIds, state: ["resolved"] } as any, { select: ["payment_session_id"], take: 20 })) as Array<{ payment_session_id: string | null }>)
     : []
@@ -86,6 +86,7 @@ export async function loadCollectionFacts(container: MedusaContainer, collection
     cart,
     sessions,
     ledgerStates: blocking.map((row) => row.state),
+    ledgerReasons: blocking.flatMap((row) => (row.attention_reason ? [row.attention_reason] : [])),
     settledSessionIds: settled.flatMap((row) => (row.payment_session_id ? [row.payment_session_id] : [])),
   }
 }

@@ -25,6 +25,14 @@ describe("sessionGuardVerdict (no new invoice for a paid or held cart)", () => {
     expect(sessionGuardVerdict(facts as any).kind).toBe("under_review")
   })
 
+  it("tells the shopper of a refused underpayment that the store is refunding it, until the merchant marks the refund done", () => {
+    const owed = { ...open, ledgerStates: ["needs_attention"], ledgerReasons: ["refund_due"] }
+    expect(sessionGuardVerdict(owed).kind).toBe("refund_pending")
+    expect(sessionGuardVerdict({ ...owed, ledgerReasons: ["underpaid"] }).kind).toBe("under_review")
+    // Marked done: the row is resolved, no longer among the blocking ones.
+    expect(sessionGuardVerdict({ ...open, ledgerStates: [], ledgerReasons: [] })).toEqual({ kind: "allow" })
+  })
+
   it("frees a requires_more session once the merchant marked its invoice resolved", () => {
     const held = { ...open, sessions: [{ ...open.sessions[0], status: "requires_more" }] }
     expect(sessionGuardVerdict({ ...held, settledSessionIds: ["ps_1"] })).toEqual({ kind: "allow" })

@@ -46,6 +46,7 @@ describe("storefront helpers map the store's refusals", () => {
   it.each([
     [400, SHOPPER_MESSAGES.alreadyPaid, "already_paid"],
     [400, SHOPPER_MESSAGES.underReview, "under_review"],
+    [400, SHOPPER_MESSAGES.refundPending, "refund_pending"],
     [429, SHOPPER_MESSAGES.cartBudget, "too_many_attempts"],
     [400, SHOPPER_MESSAGES.orderCanceled, "order_canceled"],
   ] as const)("HTTP %s %s → %s with the server's message (both helpers)", async (status, message, code) => {
@@ -65,6 +66,7 @@ describe("storefront helpers map the store's refusals", () => {
     expect(SESSION_REFUSED_MESSAGES).toEqual({
       already_paid: SHOPPER_MESSAGES.alreadyPaid,
       under_review: SHOPPER_MESSAGES.underReview,
+      refund_pending: SHOPPER_MESSAGES.refundPending,
       too_many_attempts: SHOPPER_MESSAGES.cartBudget,
       order_canceled: SHOPPER_MESSAGES.orderCanceled,
     })
