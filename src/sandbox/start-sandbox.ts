@@ -34,6 +34,9 @@
  * `GET /v1/webhook-endpoints/{id}/deliveries` lists its attempts, `POST /v1/webhook-endpoints/{id}/test`
  * sends it a signed `webhook.test` (webhook-endpoints-api.ts). The start option `webhookUrls`,
  * `addWebhookEndpoint` and `POST /sandbox/webhook-endpoints` add endpoints signed with `webhookSecret`.
+ *
+ * Transactions: `GET /v1/invoices/{id}/transactions` and `GET /v1/transactions` list the on-chain
+ * movements of paid, underpaid and refunded invoices (transactions-api.ts, transactions.ts).
  */
 import http from "node:http"
 import type { AddressInfo } from "node:net"
@@ -43,6 +46,7 @@ import { createApiRouter, sendError } from "./http-api"
 import { createCheckoutRouter } from "./hosted-checkout"
 import { createControlRouter } from "./control-api"
 import { createWebhookEndpointsRouter, TEST_WEBHOOK_RATE_LIMIT } from "./webhook-endpoints-api"
+import { createTransactionsRouter } from "./transactions-api"
 import { InvoiceStore, type InvoiceEvent, type SandboxInvoice, type SimulatedOutcome } from "./invoice-store"
 import { SlidingWindowRateLimiter, type RateLimit } from "./rate-limiter"
 import { newInvoiceId } from "./ids"
@@ -189,10 +193,13 @@ export async function startMeumSandbox(options: MeumSandboxOptions): Promise<Meu
     requestLog.record({ method: req.method, path: req.originalUrl.split("?")[0], query: { ...req.query }, host: req.headers.host ?? "", at: Date.now() })
     next()
   })
+  const moreApiRoutes = express.Router()
+  moreApiRoutes.use(createWebhookEndpointsRouter(webhooks, testWebhookLimiter))
+  moreApiRoutes.use(createTransactionsRouter(store))
   app.use(createApiRouter(store, faults, rateLimiter, {
     apiKeys: () => apiKeys,
     settings: () => settings.toJSON(),
-  }, createWebhookEndpointsRouter(webhooks, testWebhookLimiter)))
+  }, moreApiRoutes))
   app.use(createCheckoutRouter(store))
   app.use(createControlRouter(store, faults, webhooks, reset, settings))
   app.use((_req: Request, res: Response) => sendError(res, 404, "invalid_request_error", "route_not_found", "No such route"))

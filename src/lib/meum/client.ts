@@ -35,6 +35,12 @@ import {
   type ListWebhookDeliveriesQuery,
   type TestWebhookResult,
   type WebhookDeliveriesPage,
+  invoiceTransactionsSchema,
+  listTransactionsQuerySchema,
+  transactionPageSchema,
+  type InvoiceTransactions,
+  type ListTransactionsQuery,
+  type TransactionPage,
 } from "./schemas"
 import {
   MeumApiError,
@@ -228,6 +234,22 @@ export class MeumClient {
       rule: "create",
       schema: testWebhookResultSchema,
     })
+  }
+
+  /** The on-chain movements of one invoice (payment_origin, settlement, refund); needs `transactions:read`. */
+  async listInvoiceTransactions(invoiceId: string): Promise<InvoiceTransactions> {
+    return this.request({
+      method: "GET",
+      path: `/v1/invoices/${encodeURIComponent(invoiceId)}/transactions`,
+      rule: "idempotent",
+      schema: invoiceTransactionsSchema,
+    })
+  }
+
+  /** One page of the store's transactions, newest first (filters: invoice_id, type, status). */
+  async listTransactions(query: ListTransactionsQuery = {}): Promise<TransactionPage> {
+    const params = listTransactionsQuerySchema.parse(query)
+    return this.request({ method: "GET", path: "/v1/transactions", rule: "idempotent", schema: transactionPageSchema, params })
   }
 
   async health(): Promise<Record<string, unknown>> {

@@ -238,3 +238,50 @@ export const testWebhookResultSchema = z.looseObject({
   event_type: z.string().min(1),
 })
 export type TestWebhookResult = z.infer<typeof testWebhookResultSchema>
+
+/**
+ * One on-chain movement (meum-api.md §8.3 PublicTransaction): `type` is `payment_origin` (what the
+ * shopper sent), `settlement` (paid out to the merchant) or `refund`; `network`, `token`, `amount`
+ * are nullable ("null if not on-chain"). Read leniently: only `id` is required, a type or status
+ * Meum adds later is kept as sent, and unknown fields survive.
+ */
+export const transactionSchema = z.looseObject({
+  id: z.string().min(1),
+  invoice_id: nullableString,
+  type: nullableString,
+  network: nullableString,
+  token: nullableString,
+  amount: nullableString,
+  transaction_hash: nullableString,
+  from_wallet: nullableString,
+  to_wallet: nullableString,
+  confirmations: z.number().int().nullable().optional(),
+  status: nullableString,
+  verified: z.boolean().nullable().optional(),
+  confirmed_at: nullableString,
+  created_at: nullableString,
+  updated_at: nullableString,
+})
+export type Transaction = z.infer<typeof transactionSchema>
+
+/** `GET /v1/invoices/{id}/transactions`: `{data}`, not paginated. */
+export const invoiceTransactionsSchema = z.looseObject({ data: z.array(transactionSchema) })
+export type InvoiceTransactions = z.infer<typeof invoiceTransactionsSchema>
+
+/** `GET /v1/transactions`: the cursor page (meum-api.md §5). */
+export const transactionPageSchema = z.looseObject({
+  data: z.array(transactionSchema),
+  has_more: z.boolean(),
+  next_cursor: z.string().nullable().optional(),
+})
+export type TransactionPage = z.infer<typeof transactionPageSchema>
+
+export const listTransactionsQuerySchema = z.object({
+  limit: z.number().int().min(1).max(100).optional(),
+  starting_after: z.string().min(1).optional(),
+  ending_before: z.string().min(1).optional(),
+  invoice_id: z.string().min(1).optional(),
+  type: z.string().min(1).optional(),
+  status: z.string().min(1).optional(),
+})
+export type ListTransactionsQuery = z.infer<typeof listTransactionsQuerySchema>
