@@ -391,6 +391,14 @@ it("order-first (store restarted with MEUM_ORDER_FIRST=true): the order is place
     const [orderId] = await ordersOfCart(cartId)
     expect(orderId).toMatch(/^order_/)
     expect((await storeOrder(orderId)).payment_status).not.toBe("captured")
+    // Its confirmation page before paying says "Awaiting payment" (opened in another browser: the page
+    // drops a completed cart's cookie, and this shopper's cookie is needed below).
+    const { page: early } = await newShopper()
+    await early.goto(`${storefront.url}/us/order/${orderId}/confirmed`)
+    expect(await early.getByTestId("order-confirmed").getAttribute("data-order-id")).toBe(orderId)
+    expect((await early.getByTestId("payment-status").textContent())?.trim()).toBe("Awaiting payment")
+    expect(await early.getByTestId("payment-status").getAttribute("data-status")).not.toBe("captured")
+    await early.screenshot({ path: path.join(artifacts, "6-order-awaiting-payment-confirmation.png"), fullPage: true })
 
     // Back to the store: the order waits for its payment; paying again opens the same invoice.
     await page.goBack()
@@ -408,6 +416,7 @@ it("order-first (store restarted with MEUM_ORDER_FIRST=true): the order is place
     expect(await page.getByTestId("payment-provider").textContent()).toBe("Crypto (Meum)")
     // The page reads the order fresh until the webhook's capture shows.
     await page.waitForFunction(() => document.querySelector('[data-testid="payment-status"]')?.getAttribute("data-status") === "captured", undefined, { timeout: 60_000 })
+    expect((await page.getByTestId("payment-status").textContent())?.trim()).toBe("Paid")
     await page.screenshot({ path: path.join(artifacts, "6-order-confirmed.png"), fullPage: true })
     await paidDeliveryOf(invoiceId)
     expect(await ordersOfCart(cartId)).toEqual([orderId])

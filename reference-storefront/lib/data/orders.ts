@@ -6,6 +6,8 @@ export interface ShopOrder {
   email: string | null
   total: number
   currency: string
+  /** Medusa's order status (`canceled` once the plugin cancels an order-first order whose invoice died). */
+  status: string
   paymentStatus: string
   cartId: string | null
   providerId: string | null
@@ -19,7 +21,7 @@ export interface ShopOrder {
 export async function retrieveOrder(id: string): Promise<ShopOrder | null> {
   try {
     const { order } = await getSdk().store.order.retrieve(id, {
-      fields: "id,display_id,email,total,currency_code,payment_status,cart.id,*items,*payment_collections,*payment_collections.payments,*payment_collections.payment_sessions",
+      fields: "id,status,display_id,email,total,currency_code,payment_status,cart.id,*items,*payment_collections,*payment_collections.payments,*payment_collections.payment_sessions",
     })
     const collection = (order as any).payment_collections?.[0]
     // Pay-first orders have a Payment at once; order-first ones only after capture: the session says the provider.
@@ -30,6 +32,7 @@ export async function retrieveOrder(id: string): Promise<ShopOrder | null> {
       email: order.email ?? null,
       total: Number(order.total ?? 0),
       currency: order.currency_code ?? "usd",
+      status: String(order.status ?? "unknown"),
       paymentStatus: String((order as any).payment_status ?? "unknown"),
       cartId: (order as any).cart?.id ?? null,
       providerId,
