@@ -12,7 +12,8 @@
  *    unreachable, or before the plugin had one), newest first, and reconciles them — which records
  *    them; authorized sessions are included, so "paid and captured but no order" is found;
  * 3. cancels open invoices whose session was deleted while Meum could not be reached;
- * 4. prunes old webhook delivery records.
+ * 4. reads once, and stores, the on-chain transactions of settled invoices (_store-invoice-transactions.ts);
+ * 5. prunes old webhook delivery records.
  *
  * With several Meum registrations (several accounts), steps 0 and 3 sweep each account once per
  * run (registrations sharing an API key and base URL are one account); every session and ledger
@@ -35,6 +36,7 @@ import type MeumLedgerService from "../modules/meum-ledger/service"
 import { cancelAbandonedInvoices, type AbandonedSweepOptions } from "./_cancel-abandoned-invoices"
 import { paidInvoicesToSettle } from "./_paid-invoices-to-settle"
 import { sessionsMissingFromLedger } from "./_sessions-missing-from-ledger"
+import { storeInvoiceTransactions } from "./_store-invoice-transactions"
 
 const positive = (value: string | undefined, fallback: number) => {
   const parsed = Number(value)
@@ -51,6 +53,10 @@ export interface ReconcileRunSummary {
   discovered: number
   /** Open invoices of deleted sessions cancelled at Meum (a cart edit during a Meum outage). */
   abandonedCancelled: number
+  /** Settled invoices whose transactions were read from Meum and stored. */
+  transactionsStored: number
+  /** Transactions reads that failed (retried next run); not in `failed`, which counts settling work. */
+  transactionsFailed: number
 }
 
 export interface ReconcileRunOptions {
@@ -66,7 +72,7 @@ export default async function reconcileMeumPayments(container: MedusaContainer):
 }
 
 export async function runMeumReconcile(container: MedusaContainer, options: ReconcileRunOptions = {}): Promise<ReconcileRunSummary> {
-  const summary: ReconcileRunSummary = { checked: 0, captured: 0, updated: 0, failed: 0, ordersCanceled: 0, discovered: 0, abandonedCancelled: 0 }
+  const summary: ReconcileRunSummary = { checked: 0, captured: 0, updated: 0, failed: 0, ordersCanceled: 0, discovered: 0, abandonedCancelled: 0, transactionsStored: 0, transactionsFailed: 0 }
   const registrations = meumRegistrations(container)
   if (registrations.length === 0) return summary
   // One sweep per Meum account, whichever registrations share it.
@@ -150,11 +156,19 @@ export async function runMeumReconcile(container: MedusaContainer, options: Reco
       logger.warn(`Meum (${account.providerId}): the sweep of abandoned open invoices failed, will retry next run: ${(error as Error).message}`)
     }
   }
+  try {
+    const transactions = await storeInvoiceTransactions(container, byProviderId, { now })
+    summary.transactionsStored = transactions.stored
+    summary.transactionsFailed = transactions.failed
+  } catch (error) {
+    summary.transactionsFailed++
+    logger.warn(`Meum: the transactions pass failed, will retry next run: ${(error as Error).message}`)
+  }
   await ledger.pruneDeliveries().catch((error: Error) => logger.warn(`Meum: pruning webhook deliveries failed: ${error.message}`))
   // Counters serve windows of minutes: a day of them is plenty for the admin.
   await ledger.pruneCounters(new Date(Date.now() - 86_400_000)).catch((error: Error) => logger.warn(`Meum: pruning counters failed: ${error.message}`))
 
-  if (summary.captured || summary.updated || summary.failed || summary.ordersCanceled || summary.abandonedCancelled) {
+  if (summary.captured || summary.updated || summary.failed || summary.ordersCanceled || summary.abandonedCancelled || summary.transactionsStored || summary.transactionsFailed) {
     logger.info(`Meum reconcile: ${JSON.stringify(summary)}`)
   }
   return summary

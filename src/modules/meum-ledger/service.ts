@@ -141,6 +141,17 @@ export default class MeumLedgerService extends MedusaService({ MeumInvoice, Meum
     return { row, transition, changed: allowed && transition.state !== current.state, allowed, previous: current.state }
   }
 
+  /**
+   * Stores Meum's transactions of an invoice as read at `readAt` (the whole list replaces the one
+   * before). Not a state change: the state machine is not involved. False when the ledger has no row.
+   */
+  async storeTransactions(invoiceId: string, transactions: Array<Record<string, unknown>>, readAt: Date): Promise<boolean> {
+    const row = await this.findInvoiceRow(invoiceId)
+    if (!row) return false
+    await this.updateMeumInvoices({ id: row.id, transactions: transactions as unknown as Record<string, unknown>, transactions_read_at: readAt })
+    return true
+  }
+
   /** Active invoices whose next check is due, the longest overdue first (the job's list). */
   async listDueInvoices(now: number, limit: number): Promise<LedgerInvoiceRow[]> {
     // An unknown status needs the merchant but may still turn into a payment: it keeps its checks.

@@ -30,6 +30,11 @@ export const MeumInvoice = model
     last_error: model.text().nullable(),
     last_checked_at: model.dateTime().nullable(),
     next_check_at: model.dateTime().nullable(),
+    /** Meum's transactions of the invoice (payment_origin, settlement, refund) as last read, and when. */
+    transactions: model.json().nullable(),
+    transactions_read_at: model.dateTime().nullable(),
+    /** The merchant's note on an accept/reject decision. */
+    decision_note: model.text().nullable(),
   })
   .indexes([
     { on: ["invoice_id"], unique: true },

@@ -29,7 +29,18 @@ export interface MeumSessionView {
     last_checked_at?: unknown
   }
   /** What the plugin's ledger knows about this invoice (the source of truth). */
-  ledger?: { state: string; attention_reason: string | null; attempts: number; decision: string | null; decided_by: string | null; decided_at: unknown; last_error: string | null }
+  ledger?: {
+    state: string
+    attention_reason: string | null
+    attempts: number
+    decision: string | null
+    decided_by: string | null
+    decided_at: unknown
+    last_error: string | null
+    /** Meum's transactions of the invoice as last read (null: not read yet), and when. */
+    transactions: unknown
+    transactions_read_at: unknown
+  }
 }
 
 const VISIBLE = ["invoice_id", "status", "reported_status", "amount", "currency", "paid_amount", "output_asset", "transaction_hash", "checkout_url", "expires_at", "paid_at", "meum_flag", "meum_underpaid_decision", "meum_shortfall", "last_checked_at"] as const
@@ -94,6 +105,8 @@ export async function meumSessionsOfOrder(container: MedusaContainer, orderId: s
                 decided_by: row.decided_by,
                 decided_at: row.decided_at,
                 last_error: row.last_error,
+                transactions: row.transactions ?? null,
+                transactions_read_at: row.transactions_read_at ?? null,
               },
             }
           : {}),
