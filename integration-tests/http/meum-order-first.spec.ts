@@ -312,6 +312,28 @@ medusaIntegrationTestRunner({
         expect(recorder.seen().filter((s) => s.toConfirm === orderId)).toHaveLength(1)
       })
 
+      it("the plugin's own capture (the reconcile job, after every paid webhook was lost) emits payment.captured and records the money on the order, like Medusa's route", async () => {
+        const { recorder, session, orderId, storeOrder } = await placeOrder()
+        await recorder.next(`order.placed of ${orderId}`, (s) => s.event === "order.placed" && s.id === orderId)
+        env.sandbox().setFaults({ webhook_drop_rate: 1 })
+        try {
+          await env.sandbox().simulate(session.data.invoice_id, "paid")
+        } finally {
+          env.sandbox().resetFaults()
+        }
+        expect((await runMeumReconcile(getContainer())).failed).toBe(0)
+
+        const payment = await paymentOfOrder(session.payment_collection_id)
+        const captured = await recorder.next(`payment.captured of ${orderId}'s payment`, (s) => s.event === "payment.captured" && s.id === payment.id)
+        expect(captured).toEqual({ event: "payment.captured", id: payment.id, orderId, state: "paid", toConfirm: orderId })
+        expect((await storeOrder()).payment_status).toBe("captured")
+        expect(Number((await storeOrder()).summary.pending_difference)).toBe(0)
+        // A later run changes nothing: the money is recorded on the order once.
+        await runMeumReconcile(getContainer(), { now: () => Date.now() + 3_600_000 })
+        expect(Number((await storeOrder()).summary.pending_difference)).toBe(0)
+        expect(recorder.seen().filter((s) => s.toConfirm === orderId)).toHaveLength(1)
+      })
+
       it("an order whose invoice expired is cancelled after the grace period: canceled, never confirmed", async () => {
         const { recorder, session, orderId, storeOrder } = await placeOrder()
         await recorder.next(`order.placed of ${orderId}`, (s) => s.event === "order.placed" && s.id === orderId)

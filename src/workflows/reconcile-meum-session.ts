@@ -7,7 +7,7 @@
  *   load the Medusa facts → decide (src/modules/meum-ledger/decide.ts, pure) →
  *     when adopt:   a live session of the cart takes the paid invoice
  *     when capture: lock the cart → authorize (Meum answers captured: Payment + Capture) →
- *                   capturePaymentWorkflow if not captured yet → unlock → complete the cart
+ *                   capturePaymentWorkflow (order transaction, payment.captured) → unlock → complete the cart
  *     when merchant: seal an accepted underpayment (then capture what was received) or cancel a rejected one
  *     when cancel:  cancel the order-first order of a dead invoice, or of a rejected underpayment
  *     when refresh: store the status table's answer on the session
@@ -97,7 +97,10 @@ export const reconcileMeumSessionWorkflow = createWorkflow(reconcileMeumSessionW
     acquireLockStep({ key: cartKey, timeout: 30, ttl: LOCK_TTL_SECONDS }).config({ name: "lock-meum-cart" })
     return authorizeMeumSessionStep({ sessionId: targetSessionId })
   })
-  when("capture-meum-payment", { authorized }, ({ authorized }) => !!authorized?.paymentId && !authorized.captured).then(() => {
+  // Also when Meum's answer already captured the payment at authorization: Medusa's capture workflow
+  // then captures nothing again, but records the money on an existing (order-first) order — once per
+  // capture — and emits payment.captured, the event a merchant's confirmation waits for.
+  when("capture-meum-payment", { authorized }, ({ authorized }) => !!authorized?.paymentId).then(() => {
     capturePaymentWorkflow.runAsStep({
       input: transform({ authorized, captureTarget }, ({ authorized, captureTarget }) => ({ payment_id: authorized!.paymentId!, amount: captureTarget!.amount })),
     })
