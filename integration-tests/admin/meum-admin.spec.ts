@@ -19,6 +19,7 @@ import { MeumClient } from "../../src/lib/meum/client"
 import { meumRegistrations } from "../../src/lib/provider-registry"
 import { cartWithOpenInvoice } from "../helpers/meum-hooks-flow"
 import { waitUntil } from "../helpers/wait-until"
+import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
 import { createAdminUser, startAdminServer, type AdminServer } from "./admin-server"
 
 jest.setTimeout(15 * 60 * 1000)
@@ -227,12 +228,22 @@ medusaIntegrationTestRunner({
         const orders = await ordersForCart(getContainer(), cartId)
         return orders.length ? orders : undefined
       }, { timeoutMs: 60_000, what: "the order of the paid invoice" })
+      // The job reads the settled invoice's transactions once and stores them.
+      await runMeumReconcile(getContainer())
+      const atMeum = env.sandbox().getInvoice(invoiceId)!
 
       const page = await loggedIn()
       await page.goto(`${admin.url}/orders/${orderId}`)
       const widget = page.getByTestId("meum-widget")
       await widget.getByText("Meum payment").waitFor({ timeout: 120_000 })
       await widget.getByText("Paid, order placed").waitFor({ timeout: 60_000 })
+      // The on-chain facts: payment and settlement in words, the payment's hash linked to its explorer.
+      const transactions = widget.getByTestId("meum-transactions")
+      await transactions.getByText("Payment", { exact: true }).waitFor({ timeout: 60_000 })
+      await transactions.getByText("Settlement", { exact: true }).waitFor()
+      const hashLink = transactions.locator('[data-type="payment_origin"]').getByTestId("meum-transaction-link")
+      expect(await hashLink.getAttribute("href")).toBe(`https://etherscan.io/tx/${atMeum.transaction_hash}`)
+      expect(await transactions.innerText()).toMatch(/on Ethereum[\s\S]*12 confirmations/)
       await widget.getByTestId("meum-asked").getByText(asked).waitFor()
       await widget.getByTestId("meum-paid").getByText(asked).waitFor()
       expect(await widget.getByTestId("meum-paid-at").innerText()).toMatch(/Paid on\s*\S+/)
@@ -240,6 +251,9 @@ medusaIntegrationTestRunner({
       await expectHumanWords(page, "meum-widget")
       await shot(page, "order-paid")
       await elementShot(page, widget, "order-widget-paid")
+      await elementShot(page, transactions, "order-widget-transactions")
+      await transactions.getByRole("button", { name: "Refresh from Meum" }).click()
+      await page.getByText(`Transactions of invoice ${invoiceId} read again from Meum`).waitFor({ timeout: 60_000 })
 
       // Re-check asks first and confirms with a toast.
       await widget.getByRole("button", { name: "Re-check now" }).click()

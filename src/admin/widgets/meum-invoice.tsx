@@ -4,6 +4,7 @@ import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminOrder, DetailWidgetProps } from "@medusajs/framework/types"
 import { Button, Container, Heading, StatusBadge, Text } from "@medusajs/ui"
 import { DecisionTrail } from "../components/decision-trail"
+import { MeumTransactions } from "../components/meum-transactions"
 import { QueryState } from "../components/query-state"
 import { useConfirmedAction } from "../components/use-confirmed-action"
 import { useOrderMeum, type OrderMeumSession } from "../lib/meum-api"
@@ -59,6 +60,7 @@ function MeumSession({ session }: { session: OrderMeumSession }) {
       <div className="pt-2">
         <DecisionTrail decision={ledger?.decision ?? invoice.decision} decidedBy={ledger?.decided_by} decidedAt={ledger?.decided_at} />
       </div>
+      <MeumTransactions invoiceId={invoiceId} ledger={ledger} />
       {invoice.checkout_url && isOpen(invoice.status) && (
         <a className="text-ui-fg-interactive txt-compact-small" href={invoice.checkout_url} target="_blank" rel="noreferrer">
           {t("meum.widget.checkout")}

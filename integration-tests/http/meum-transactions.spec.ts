@@ -1,0 +1,108 @@
+/**
+ * On-chain facts in the admin (issue 21) on real Medusa + PostgreSQL + the sandbox: a paid invoice's
+ * transactions are not read in the webhook's path; the reconcile job reads them once when the
+ * invoice has settled and stores them in the ledger (shown by the order's admin route and the
+ * ledger list); a later run reads nothing more; "Refresh from Meum" reads them again; a failed read
+ * is retried by the next run.
+ */
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
+import { seedStore, type SeededStore } from "../helpers/seed-store"
+import { storeFlow } from "../helpers/store-flow"
+import { ordersForCart } from "../helpers/medusa-state"
+import { useMeumSandbox } from "../helpers/meum-sandbox-env"
+import { adminAuthHeaders } from "../helpers/admin-auth"
+import { cartWithOpenInvoice } from "../helpers/meum-hooks-flow"
+
+jest.setTimeout(300 * 1000)
+
+const env = useMeumSandbox({ webhookPath: "/hooks/meum", rateLimit: { max: 10_000, windowMs: 60_000 } })
+
+medusaIntegrationTestRunner({
+  testSuite: ({ api, getContainer }) => {
+    let seed: SeededStore
+    const flow = () => storeFlow(api, seed.publishableKey, seed.regionId)
+    const ledger = () => getContainer().resolve("meumLedger") as any
+    const ledgerRow = async (invoiceId: string) => (await ledger().listMeumInvoices({ invoice_id: invoiceId }))[0]
+    const transactionReads = (invoiceId: string) =>
+      env.sandbox().requests().filter((r) => r.method === "GET" && r.path === `/v1/invoices/${invoiceId}/transactions`).length
+
+    beforeEach(async () => {
+      env.connect(String(api.defaults.baseURL))
+      seed = await seedStore(getContainer())
+    })
+
+    /** Pays through Meum's webhook and waits for /hooks/meum to have answered it. */
+    async function payByWebhook(outcome: "paid" | "underpaid") {
+      const { cartId, invoiceId, session } = await cartWithOpenInvoice(flow(), env.sandbox(), seed.variantId)
+      await env.sandbox().simulate(invoiceId, outcome)
+      await env.sandbox().waitForDeliveries((all) => all.some((d) => d.invoice_id === invoiceId && d.event_type === `invoice.${outcome}` && d.status_code === 200), { timeoutMs: 60_000 })
+      return { cartId, invoiceId, session }
+    }
+
+    it("stores a paid invoice's payment and settlement once, on the job run after the webhook; the refresh reads them again", async () => {
+      const { cartId, invoiceId } = await payByWebhook("paid")
+      const [orderId] = await ordersForCart(getContainer(), cartId)
+      expect(orderId).toBeDefined()
+      const headers = await adminAuthHeaders(api, getContainer())
+      const orderView = async () => (await api.get(`/admin/meum/orders/${orderId}`, { headers })).data.meum_sessions[0].ledger
+
+      // The webhook placed the order without reading the transactions.
+      expect(transactionReads(invoiceId)).toBe(0)
+      expect(await orderView()).toEqual(expect.objectContaining({ state: "completed", transactions: null, transactions_read_at: null }))
+
+      const summary = await runMeumReconcile(getContainer())
+      expect(summary.transactionsStored).toBeGreaterThanOrEqual(1)
+      expect(transactionReads(invoiceId)).toBe(1)
+      const atMeum = env.sandbox().getInvoice(invoiceId)!
+      const stored = await orderView()
+      expect(stored.transactions).toEqual([
+        expect.objectContaining({ type: "payment_origin", network: "ethereum", token: "USDC", amount: atMeum.paid_amount, transaction_hash: atMeum.transaction_hash, confirmations: 12, verified: true }),
+        expect.objectContaining({ type: "settlement", network: "near", token: atMeum.output_asset, amount: atMeum.paid_amount, transaction_hash: expect.any(String), verified: true }),
+      ])
+      const firstReadAt = Date.parse(stored.transactions_read_at)
+      expect(firstReadAt).toBeGreaterThan(0)
+      // The Meum page's rows carry them too.
+      const { invoices } = (await api.get(`/admin/meum/ledger?state=all&q=${invoiceId}`, { headers })).data
+      expect(invoices[0].transactions).toEqual(stored.transactions)
+
+      // Read once: the next run leaves it alone.
+      await runMeumReconcile(getContainer())
+      expect(transactionReads(invoiceId)).toBe(1)
+
+      // "Refresh from Meum" reads again and stores what Meum says now.
+      const refreshed = await api.post(`/admin/meum/invoices/${invoiceId}/transactions/refresh`, {}, { headers })
+      expect(refreshed.status).toBe(200)
+      expect(refreshed.data.transactions.map((txn: { type: string }) => txn.type)).toEqual(["payment_origin", "settlement"])
+      expect(transactionReads(invoiceId)).toBe(2)
+      const row = await ledgerRow(invoiceId)
+      expect(new Date(row.transactions_read_at).getTime()).toBeGreaterThanOrEqual(firstReadAt)
+      expect(new Date(row.transactions_read_at).toISOString()).toBe(refreshed.data.transactions_read_at)
+
+      const unknown = await api.post(`/admin/meum/invoices/inv_00000000000000000000000000000000/transactions/refresh`, {}, { headers, validateStatus: () => true })
+      expect(unknown.status).toBe(404)
+    })
+
+    it("reads an underpaid invoice waiting for the merchant too, and retries a failed read on the next run", async () => {
+      const { invoiceId } = await payByWebhook("underpaid")
+      expect(await ledgerRow(invoiceId)).toEqual(expect.objectContaining({ state: "needs_attention", attention_reason: "underpaid", transactions: null }))
+
+      env.sandbox().setFaults({ api_error_rate: 1 })
+      try {
+        const failing = await runMeumReconcile(getContainer())
+        expect(failing.transactionsFailed).toBeGreaterThanOrEqual(1)
+      } finally {
+        env.sandbox().resetFaults()
+      }
+      expect(await ledgerRow(invoiceId)).toEqual(expect.objectContaining({ transactions: null, transactions_read_at: null }))
+
+      await runMeumReconcile(getContainer())
+      const row = await ledgerRow(invoiceId)
+      expect(row.transactions.map((txn: { type: string; amount: string }) => [txn.type, txn.amount])).toEqual([
+        ["payment_origin", env.sandbox().getInvoice(invoiceId)!.paid_amount],
+        ["settlement", env.sandbox().getInvoice(invoiceId)!.paid_amount],
+      ])
+      expect(row.transactions_read_at).not.toBeNull()
+    })
+  },
+})
