@@ -4,6 +4,7 @@ import { defineWidgetConfig } from "@medusajs/admin-sdk"
 import type { AdminOrder, DetailWidgetProps } from "@medusajs/framework/types"
 import { Button, Container, Heading, StatusBadge, Text } from "@medusajs/ui"
 import { DecisionTrail } from "../components/decision-trail"
+import { MeumManualRefunds } from "../components/meum-manual-refund"
 import { MeumTransactions } from "../components/meum-transactions"
 import { QueryState } from "../components/query-state"
 import { useConfirmedAction } from "../components/use-confirmed-action"
@@ -97,6 +98,7 @@ const MeumInvoiceWidget = ({ data }: DetailWidgetProps<AdminOrder>) => {
       </div>
       <QueryState isLoading={sessions.isLoading} error={sessions.error} onRetry={() => void sessions.refetch()} />
       {sessions.data?.meum_sessions.map((session) => <MeumSession key={session.session_id} session={session} />)}
+      <MeumManualRefunds orderId={data.id} />
     </Container>
   )
 }
