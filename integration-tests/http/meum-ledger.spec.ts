@@ -11,6 +11,7 @@ import { storeFlow } from "../helpers/store-flow"
 import { ordersForCart, sessionState } from "../helpers/medusa-state"
 import { TEST_WEBHOOK_SECRET, useMeumSandbox } from "../helpers/meum-sandbox-env"
 import { adminAuthHeaders } from "../helpers/admin-auth"
+import { waitUntil } from "../helpers/wait-until"
 import { cartWithOpenInvoice, payWithWebhooksLost as payWithLostWebhooks } from "../helpers/meum-hooks-flow"
 import { windowStartOf } from "../../src/modules/meum-ledger/counter-window"
 import { rejectDelivery } from "../../src/api/hooks/meum/rejected-delivery"
@@ -158,6 +159,24 @@ medusaIntegrationTestRunner({
       const [counted] = await ledger().listCounters({ prefix: "webhook_rejected:bad_signature:", since: new Date(Date.now() - HOUR) })
       expect(counted).toEqual(expect.objectContaining({ count: expect.any(Number), samples: expect.arrayContaining([expect.objectContaining({ http_status: 401, reason: "bad_signature" })]) }))
       expect(await ledgerRow(invoiceId)).toEqual(expect.objectContaining({ state: "completed", meum_status: "paid", order_id: expect.any(String) }))
+    })
+
+    it("records what was asked when the invoice is created (no webhook needed) and decides from it, whatever the session data says later", async () => {
+      env.sandbox().setFaults({ webhook_drop_rate: 1 })
+      const cart = await flow().createCart()
+      await flow().addItem(cart.id, seed.variantId, 2)
+      const session = await flow().startSession(cart.id, "pp_meum_meum")
+      const invoiceId = String(session.data.invoice_id)
+      const recorded = await waitUntil(() => ledgerRow(invoiceId), { timeoutMs: 10_000, what: "the ledger row of the new invoice" })
+      env.sandbox().resetFaults()
+      expect(recorded).toEqual(expect.objectContaining({ state: "open", amount: "41.00", currency_code: "USD", payment_session_id: session.id, cart_id: cart.id }))
+      // Session data is shopper-writable: a changed "amount" there must not decide.
+      await dbConnection.raw(`UPDATE payment_session SET data = jsonb_set(data, '{amount}', '"1.00"') WHERE id = ?`, [session.id])
+
+      await payWithWebhooksLost(invoiceId)
+      expect((await postWebhook(invoiceId)).status).toBe(200)
+      expect(await ordersForCart(getContainer(), cart.id)).toHaveLength(1)
+      expect(await ledgerRow(invoiceId)).toEqual(expect.objectContaining({ state: "completed", amount: "41.00" }))
     })
 
     it("finds a paid invoice behind many open sessions and older than any age limit in one job run (defect 8)", async () => {

@@ -1,6 +1,7 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
 import { guardMeumPaymentSession } from "./middlewares/guard-meum-session"
 import { resolveCartReference } from "./middlewares/resolve-cart-reference"
+import { recordCreatedInvoice } from "./middlewares/record-created-invoice"
 
 export default defineMiddlewares({
   routes: [
@@ -21,7 +22,8 @@ export default defineMiddlewares({
       method: ["POST"],
       matcher: "/store/payment-collections/:id/payment-sessions",
       // The guard answers (refuses, or reuses the payable invoice) before anything reaches Meum.
-      middlewares: [guardMeumPaymentSession, resolveCartReference],
+      // …and once it has answered, the new invoice goes into the ledger with what was asked.
+      middlewares: [guardMeumPaymentSession, resolveCartReference, recordCreatedInvoice],
     },
   ],
 })

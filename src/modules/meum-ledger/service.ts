@@ -50,6 +50,9 @@ export interface LedgerInvoiceRow {
   meum_status: string | null
   next_check_at: Date | string | null
   decision: string | null
+  /** What was asked (Meum decimal string, ISO code): recorded once, when the invoice was created. */
+  amount: string | null
+  currency_code: string | null
 }
 
 export interface RecordedTransition {
@@ -93,6 +96,35 @@ export default class MeumLedgerService extends MedusaService({ MeumInvoice, Meum
   }
 
   /**
+   * Records a Meum invoice the moment it was created for a session: what was asked and where it
+   * belongs, open. A row that exists already (a webhook got there first) is left as it is.
+   */
+  async recordCreatedInvoice(facts: LedgerInvoiceFacts & { amount: string; currency: string }, now: number = Date.now()): Promise<LedgerInvoiceRow> {
+    const existing = await this.findInvoiceRow(facts.invoiceId)
+    if (existing) return existing
+    const first = nextLedgerState({ state: "open", attempts: 0 }, { kind: "open" })
+    try {
+      return (await this.createMeumInvoices({
+        invoice_id: facts.invoiceId,
+        provider_id: facts.providerId,
+        payment_session_id: facts.sessionId ?? null,
+        cart_id: facts.cartId ?? null,
+        payment_collection_id: facts.paymentCollectionId ?? null,
+        external_order_id: facts.externalOrderId ?? null,
+        amount: facts.amount,
+        currency_code: facts.currency,
+        meum_status: facts.meumStatus ?? null,
+        state: first.state,
+        attempts: first.attempts,
+        next_check_at: first.nextCheckInMs === null ? null : new Date(now + first.nextCheckInMs),
+      } as any)) as unknown as LedgerInvoiceRow
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error
+      return (await this.findInvoiceRow(facts.invoiceId))!
+    }
+  }
+
+  /**
    * Records one observation of an invoice: upserts its row and moves it through the state machine
    * (the only way a ledger state changes). A move the machine does not allow keeps the state and
    * only refreshes what Meum said. Safe when two processes record the same invoice at once.
@@ -110,8 +142,9 @@ export default class MeumLedgerService extends MedusaService({ MeumInvoice, Meum
       ...(facts.cartId ? { cart_id: facts.cartId } : {}),
       ...(facts.paymentCollectionId ? { payment_collection_id: facts.paymentCollectionId } : {}),
       ...(facts.externalOrderId ? { external_order_id: facts.externalOrderId } : {}),
-      ...(facts.amount ? { amount: facts.amount } : {}),
-      ...(facts.currency ? { currency_code: facts.currency } : {}),
+      // What was asked is recorded once (at creation, else at first sight) and never rewritten.
+      ...(facts.amount && !existing?.amount ? { amount: facts.amount } : {}),
+      ...(facts.currency && !existing?.currency_code ? { currency_code: facts.currency } : {}),
       ...(facts.meumStatus ? { meum_status: facts.meumStatus } : {}),
       ...(facts.orderId ? { order_id: facts.orderId } : {}),
       ...(facts.decision ? { decision: facts.decision.decision, decided_by: facts.decision.by ?? null, decided_at: facts.decision.at } : {}),

@@ -42,7 +42,7 @@ import { registerMeumProvider } from "../../lib/provider-registry"
 import { isSealedAcceptance } from "../../lib/underpaid-decision-seal"
 import { logUnknownStatusOnce } from "../../lib/meum/unknown-status-log"
 import { createInvoiceForSession } from "./create-invoice-for-session"
-import { isPaidAsAsked, type AskedFor } from "../../lib/meum/invoice-checks"
+import { askedFromMetadata, isPaidAsAsked, type AskedFor } from "../../lib/meum/invoice-checks"
 import { SHOPPER_MESSAGES, shopperError, toMedusaError, type OperatorLog } from "../../lib/medusa-errors"
 import { isSecureOrLocalUrl } from "../../lib/meum/local-url"
 import { parseMeumProviderOptions, type MeumProviderOptions } from "../../lib/provider-options"
@@ -195,7 +195,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
   async capturePayment(input: CapturePaymentInput): Promise<CapturePaymentOutput> {
     const stored = this.requireStored(input.data)
     const invoice = await this.fetchInvoice(stored.invoice_id, "confirming the Meum payment")
-    if (!isPaidAsAsked(invoice, this.asked(stored)) && !this.acceptedUnderpayment(input.data, invoice, stored)) {
+    if (!isPaidAsAsked(invoice, this.asked(stored, invoice)) && !this.acceptedUnderpayment(input.data, invoice, stored)) {
       throw new MedusaError(
         MedusaError.Types.NOT_ALLOWED,
         `Meum invoice ${invoice.id} is ${invoice.status}${invoice.status === "paid" ? " with a different amount or currency" : ""}: nothing to capture.`
@@ -314,8 +314,15 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     return isSealedAcceptance(data, { sessionId: stored.session_id, invoiceId: invoice.id, paidAmount: invoice.paid_amount }, this.options_.apiKey)
   }
 
-  private asked(stored: StoredSessionData): AskedFor {
-    return { amount: stored.amount, currency: stored.currency, sessionId: stored.session_id }
+  /**
+   * What the session asked for: as this provider wrote it into the invoice's metadata at creation
+   * and Meum reads it back (the provider cannot reach the ledger, where the workflow reads it from);
+   * the session's data only when Meum returned no such metadata — session data is shopper-writable.
+   */
+  private asked(stored: StoredSessionData, invoice: Invoice): AskedFor {
+    const written = invoice.metadata?.medusa_amount !== undefined && invoice.metadata?.medusa_currency !== undefined
+    const { amount, currency } = written ? askedFromMetadata(invoice) : stored
+    return { amount, currency, sessionId: stored.session_id }
   }
 
   /**
@@ -333,7 +340,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
   }
 
   private withFacts(data: Data | undefined, invoice: Invoice, stored: StoredSessionData): Data {
-    const paidAsAsked = invoice.status !== "paid" || isPaidAsAsked(invoice, this.asked(stored))
+    const paidAsAsked = invoice.status !== "paid" || isPaidAsAsked(invoice, this.asked(stored, invoice))
     const { meum_flag: _previousFlag, reported_status: _previousReport, ...rest } = (data ?? {}) as Data
     return {
       ...rest,
@@ -359,7 +366,7 @@ export class MeumPaymentProviderService extends AbstractPaymentProvider<MeumProv
     }
     const invoice = await this.fetchInvoice(stored.invoice_id, "checking the Meum invoice")
     if (invoice.status === "unknown") logUnknownStatusOnce(this.logger_, invoice, stored.session_id)
-    const paidAsAsked = invoice.status !== "paid" || isPaidAsAsked(invoice, this.asked(stored))
+    const paidAsAsked = invoice.status !== "paid" || isPaidAsAsked(invoice, this.asked(stored, invoice))
     if (this.acceptedUnderpayment(data, invoice, stored)) {
       // The merchant accepted the shortfall: authorized, and only what was received is captured.
       return { status: asMedusaStatus("authorized"), data: this.withFacts(data, invoice, stored) }
