@@ -36,7 +36,7 @@ function TransactionRow({ txn }: { txn: StoredTransaction }) {
           </Badge>
         )}
       </div>
-      <Text size="small" className="text-ui-fg-subtle">
+      <Text size="small" className="text-ui-fg-subtle" title={txn.token ?? undefined}>
         {t("meum.transactions.amountOn", {
           amount: [txn.amount, txn.token ? short(txn.token, 8) : null].filter(Boolean).join(" ") || t("meum.common.none"),
           network: txn.network ? label("transactions.networks", txn.network) : t("meum.common.none"),
