@@ -33,6 +33,8 @@ const PASSWORD = "meum-operator-password"
 // The admin runs on its own origin (another localhost port): the backend must let it in.
 process.env.ADMIN_CORS = "/http:\\/\\/localhost:\\d+/"
 process.env.AUTH_CORS = "/http:\\/\\/localhost:\\d+/"
+// The order widget's "Record a refund made on-chain" needs a registration that records manual refunds.
+process.env.MEUM_REFUNDS = "manual"
 
 const env = useMeumSandbox({ webhookPath: "/hooks/meum" })
 
@@ -191,6 +193,7 @@ medusaIntegrationTestRunner({
       expect(await ordersForCart(getContainer(), cartId)).toHaveLength(0)
 
       await row.getByRole("button", { name: "Accept the shortfall" }).click()
+      await page.getByTestId("meum-decision-note").fill("Customer paid the rest by bank transfer")
       await page.getByRole("button", { name: "Accept and place the order" }).click()
       await page.getByText(`Shortfall accepted for invoice ${invoiceId}`).waitFor({ timeout: 120_000 })
       await shot(page, "meum-page-decided-toast")
@@ -216,6 +219,7 @@ medusaIntegrationTestRunner({
       const widget = page.getByTestId("meum-widget")
       await widget.getByText("Meum payment").waitFor({ timeout: 120_000 })
       await widget.getByTestId("meum-decision").getByText(new RegExp(`^Shortfall accepted by ${EMAIL} on .+`)).waitFor()
+      await widget.getByTestId("meum-decision").getByText("Note: Customer paid the rest by bank transfer").waitFor()
       await widget.getByTestId("meum-shortfall").waitFor()
       await expectHumanWords(page, "meum-widget")
       await shot(page, "order-underpaid-accepted")
@@ -259,6 +263,18 @@ medusaIntegrationTestRunner({
       await widget.getByRole("button", { name: "Re-check now" }).click()
       await page.getByRole("button", { name: "Re-check", exact: true }).click()
       await page.getByText(`Invoice ${invoiceId} re-checked`).waitFor({ timeout: 60_000 })
+
+      // A refund sent on-chain, recorded with its transaction: asks first, toasts, lists it linked to its explorer.
+      const refundHash = "0x" + "5eed".repeat(16)
+      const refunds = widget.getByTestId("meum-refunds")
+      await refunds.getByRole("button", { name: "Record a refund made on-chain" }).click()
+      await refunds.locator("#meum-refund-amount").fill("1")
+      await refunds.locator("#meum-refund-hash").fill(refundHash)
+      await refunds.getByRole("button", { name: "Record refund", exact: true }).click()
+      await page.getByRole("button", { name: "Yes, record it" }).click()
+      await page.getByText("Refund recorded", { exact: true }).waitFor({ timeout: 60_000 })
+      expect(await refunds.getByTestId("meum-refund-tx-link").getAttribute("href")).toBe(`https://etherscan.io/tx/${refundHash}`)
+      await elementShot(page, refunds, "order-widget-manual-refund")
 
       // The Meum page, every invoice: the row links to its order.
       const link = await waitUntil(async () => {

@@ -26,10 +26,15 @@ const TxLink = ({ network, hash, url }: { network: string | null; hash: string; 
   )
 }
 
-const networkLabel = (id: string | null) => KNOWN_NETWORKS.find((network) => network.id === id)?.label ?? id ?? ""
+/** A network's name as the transactions list says it (en.json), else the id as typed. */
+function useNetworkLabel() {
+  const { t } = useMeumFormat()
+  return (id: string | null) => (id ? t(`meum.transactions.networks.${id}`, { defaultValue: KNOWN_NETWORKS.find((network) => network.id === id)?.label ?? id }) : "")
+}
 
 function RefundRow({ refund, currency }: { refund: OrderMeumRefund; currency: string }) {
   const { t, money, date } = useMeumFormat()
+  const networkLabel = useNetworkLabel()
   return (
     <div className="flex flex-col gap-y-1 py-1" data-testid="meum-refund-row">
       <div className="flex justify-between gap-4">
@@ -63,6 +68,7 @@ function RefundRow({ refund, currency }: { refund: OrderMeumRefund; currency: st
 
 function RecordForm({ payment, onDone }: { payment: OrderMeumPayment; onDone: () => void }) {
   const { t, money } = useMeumFormat()
+  const networkLabel = useNetworkLabel()
   const prompt = usePrompt()
   const record = useRecordManualRefund()
   const [amount, setAmount] = useState(String(payment.refundable))
@@ -135,7 +141,7 @@ function RecordForm({ payment, onDone }: { payment: OrderMeumPayment; onDone: ()
           <Select.Content>
             {KNOWN_NETWORKS.map((known) => (
               <Select.Item key={known.id} value={known.id}>
-                {known.label}
+                {networkLabel(known.id)}
               </Select.Item>
             ))}
             <Select.Item value={OTHER}>{t("meum.refunds.form.otherNetwork")}</Select.Item>
@@ -211,6 +217,7 @@ function PaymentRefunds({ payment }: { payment: OrderMeumPayment }) {
 /** invoice.refunded after capture: Meum returned the money itself; its refund transaction(s), once read. */
 function RefundedAtMeum({ session }: { session: OrderMeumSession }) {
   const { t } = useMeumFormat()
+  const networkLabel = useNetworkLabel()
   const transactions = storedTransactions(session.ledger)
   const refunds = (transactions ?? []).filter((transaction) => transaction.type === "refund")
   return (
