@@ -193,6 +193,7 @@ medusaIntegrationTestRunner({
       expect(await ordersForCart(getContainer(), cartId)).toHaveLength(0)
 
       await row.getByRole("button", { name: "Accept the shortfall" }).click()
+      await page.getByTestId("meum-decision-note").fill("Customer paid the rest by bank transfer")
       await page.getByRole("button", { name: "Accept and place the order" }).click()
       await page.getByText(`Shortfall accepted for invoice ${invoiceId}`).waitFor({ timeout: 120_000 })
       await shot(page, "meum-page-decided-toast")
@@ -218,6 +219,7 @@ medusaIntegrationTestRunner({
       const widget = page.getByTestId("meum-widget")
       await widget.getByText("Meum payment").waitFor({ timeout: 120_000 })
       await widget.getByTestId("meum-decision").getByText(new RegExp(`^Shortfall accepted by ${EMAIL} on .+`)).waitFor()
+      await widget.getByTestId("meum-decision").getByText("Note: Customer paid the rest by bank transfer").waitFor()
       await widget.getByTestId("meum-shortfall").waitFor()
       await expectHumanWords(page, "meum-widget")
       await shot(page, "order-underpaid-accepted")

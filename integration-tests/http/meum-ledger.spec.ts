@@ -335,7 +335,7 @@ medusaIntegrationTestRunner({
       expect(await ordersForCart(getContainer(), mismatch.cartId)).toEqual([])
 
       const resolved = await api.post(`/admin/meum/invoices/${encodeURIComponent(mismatch.invoiceId)}/resolve`, { note: "refunded by hand" }, { headers })
-      expect(resolved.data.invoice).toEqual(expect.objectContaining({ state: "resolved", decision: "resolved: refunded by hand", decided_by: expect.stringMatching(/^user_/) }))
+      expect(resolved.data.invoice).toEqual(expect.objectContaining({ state: "resolved", decision: "resolved", decision_note: "refunded by hand", decided_by: expect.stringMatching(/^user_/) }))
       const after = (await api.get("/admin/meum/invoices", { headers })).data.invoices as Array<{ invoice: any }>
       expect(after.map((item) => item.invoice.invoice_id)).not.toContain(mismatch.invoiceId)
 

@@ -325,7 +325,7 @@ medusaIntegrationTestRunner({
       const headers = await adminAuthHeaders(api, getContainer())
       const bad = await api.post(`/admin/meum/payment-sessions/${session.id}/underpaid`, { decision: "maybe" }, { headers, validateStatus: () => true })
       expect(bad.status).toBe(400)
-      const rejected = await api.post(`/admin/meum/payment-sessions/${session.id}/underpaid`, { decision: "reject" }, { headers })
+      const rejected = await api.post(`/admin/meum/payment-sessions/${session.id}/underpaid`, { decision: "reject", note: "told the shopper by email" }, { headers })
       expect(rejected.data.message).toContain("refund the shopper's 20.50 USD outside Medusa")
       expect((await sessionState(getContainer(), session.id)).status).toBe("canceled")
       expect(await ordersForCart(getContainer(), cartId)).toEqual([])
@@ -333,7 +333,7 @@ medusaIntegrationTestRunner({
 
       // The shopper is owed a refund: the cart gets no new invoice, and is told why, until the merchant marks it done.
       const [row] = await (getContainer().resolve("meumLedger") as any).listMeumInvoices({ invoice_id: invoiceId })
-      expect(row).toEqual(expect.objectContaining({ state: "needs_attention", attention_reason: "refund_due", decision: "rejected" }))
+      expect(row).toEqual(expect.objectContaining({ state: "needs_attention", attention_reason: "refund_due", decision: "rejected", decision_note: "told the shopper by email", decided_by: expect.stringMatching(/^user_/) }))
       const invoicesBefore = env.sandbox().listInvoices().length
       const refused = await flow().startSession(cartId, "pp_meum_meum").then(() => undefined, (error: Error) => error.message)
       expect(refused).toContain('"code":"meum_refund_pending"')

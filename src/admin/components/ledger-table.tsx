@@ -38,7 +38,7 @@ export function LedgerTable() {
   const state = typeof filtering.state === "string" ? filtering.state : "attention"
   const query = { state, q: search, limit: pagination.pageSize, offset: pagination.pageIndex * pagination.pageSize }
   const ledger = useMeumLedger(query)
-  const { run, isPending } = useConfirmedAction()
+  const { run, isPending, dialog } = useConfirmedAction()
 
   const columns = useMemo(
     () => [
@@ -93,7 +93,7 @@ export function LedgerTable() {
         header: t("meum.page.columns.decision"),
         cell: ({ row }) => (
           <div className="whitespace-normal">
-            <DecisionTrail decision={row.original.decision} decidedBy={row.original.decided_by} decidedAt={row.original.decided_at} />
+            <DecisionTrail decision={row.original.decision} note={row.original.decision_note} decidedBy={row.original.decided_by} decidedAt={row.original.decided_at} />
           </div>
         ),
       }),
@@ -164,6 +164,7 @@ export function LedgerTable() {
 
   return (
     <Container className="divide-y p-0" data-testid="meum-ledger">
+      {dialog}
       <DataTable instance={table}>
         <DataTable.Toolbar className="flex flex-col items-start justify-between gap-2 md:flex-row md:items-center">
           <div>

@@ -36,11 +36,5 @@ export function useMeumFormat() {
   return { t, label, money, date }
 }
 
-/** "accept: note", "resolved: note" → the decision and the merchant's note. */
-export function splitDecision(decision: string): { kind: string; note: string | null } {
-  const at = decision.indexOf(":")
-  return at < 0 ? { kind: decision.trim(), note: null } : { kind: decision.slice(0, at).trim(), note: decision.slice(at + 1).trim() || null }
-}
-
 /** Shortens a long opaque value for a cell (the full value is in the title). */
 export const short = (value: string, keep = 10) => (value.length > keep * 2 + 1 ? `${value.slice(0, keep)}…${value.slice(-keep)}` : value)

@@ -17,6 +17,7 @@ export interface LedgerInvoice {
   state: string
   attention_reason: string | null
   decision: string | null
+  decision_note: string | null
   decided_by: string | null
   decided_at: string | null
   attempts: number
@@ -85,6 +86,7 @@ export interface OrderMeumSession {
     attention_reason: string | null
     attempts: number
     decision: string | null
+    decision_note: string | null
     decided_by: string | null
     decided_at: string | null
     last_error: string | null
@@ -147,7 +149,7 @@ function runAction({ action, sessionId, invoiceId, note }: ActionInput): Promise
     case "reject_shortfall":
       return sdk.client.fetch(`/admin/meum/payment-sessions/${encodeURIComponent(sessionId ?? "")}/underpaid`, {
         method: "POST",
-        body: { decision: action === "accept_shortfall" ? "accept" : "reject" },
+        body: { decision: action === "accept_shortfall" ? "accept" : "reject", ...(note ? { note } : {}) },
       })
   }
 }

@@ -27,7 +27,7 @@ const isOpen = (status: string | undefined) => status === "pending" || status ==
 
 function MeumSession({ session }: { session: OrderMeumSession }) {
   const { t, label, money, date } = useMeumFormat()
-  const { run, isPending } = useConfirmedAction()
+  const { run, isPending, dialog } = useConfirmedAction()
   const invoice = session.invoice
   const ledger = session.ledger
   const currency = invoice.currency ?? session.currency_code
@@ -35,6 +35,7 @@ function MeumSession({ session }: { session: OrderMeumSession }) {
   const undecidedUnderpaid = (invoice.status === "underpaid" || ledger?.attention_reason === "underpaid") && !invoice.decision && !ledger?.decision
   return (
     <div className="px-6 py-4" data-testid="meum-invoice">
+      {dialog}
       <div className="flex flex-wrap items-center gap-2 pb-2">
         <StatusBadge color={invoice.status === "paid" ? "green" : invoice.status === "underpaid" ? "orange" : "grey"}>{label("meumStatus", invoice.status)}</StatusBadge>
         {ledger && <StatusBadge color={ledger.state === "needs_attention" ? "red" : ledger.state === "completed" ? "green" : "grey"}>{label("states", ledger.state)}</StatusBadge>}
@@ -59,7 +60,7 @@ function MeumSession({ session }: { session: OrderMeumSession }) {
       {ledger?.last_error && <Row label={t("meum.widget.lastError")} value={ledger.last_error} />}
       {invoice.flag && <Row label={t("meum.widget.flag")} value={label("reasons", invoice.flag)} />}
       <div className="pt-2">
-        <DecisionTrail decision={ledger?.decision ?? invoice.decision} decidedBy={ledger?.decided_by} decidedAt={ledger?.decided_at} />
+        <DecisionTrail decision={ledger?.decision ?? invoice.decision} note={ledger?.decision_note} decidedBy={ledger?.decided_by} decidedAt={ledger?.decided_at} />
       </div>
       <MeumTransactions invoiceId={invoiceId} ledger={ledger} />
       {invoice.checkout_url && isOpen(invoice.status) && (

@@ -33,7 +33,7 @@ export interface LedgerInvoiceFacts {
   meumStatus?: string | null
   orderId?: string
   /** The merchant's decision, recorded with the transition it makes (who, when). */
-  decision?: { decision: string; by?: string | null; at: Date }
+  decision?: { decision: string; by?: string | null; at: Date; note?: string | null }
 }
 
 export interface LedgerInvoiceRow {
@@ -147,7 +147,9 @@ export default class MeumLedgerService extends MedusaService({ MeumInvoice, Meum
       ...(facts.currency && !existing?.currency_code ? { currency_code: facts.currency } : {}),
       ...(facts.meumStatus ? { meum_status: facts.meumStatus } : {}),
       ...(facts.orderId ? { order_id: facts.orderId } : {}),
-      ...(facts.decision ? { decision: facts.decision.decision, decided_by: facts.decision.by ?? null, decided_at: facts.decision.at } : {}),
+      ...(facts.decision
+        ? { decision: facts.decision.decision, decided_by: facts.decision.by ?? null, decided_at: facts.decision.at, decision_note: facts.decision.note ?? null }
+        : {}),
       last_checked_at: new Date(now),
       ...(allowed
         ? {

@@ -66,12 +66,11 @@ export const recordReconciliationStep = createStep("record-meum-reconciliation",
   if (action.kind === "hold") return done({ outcome: "skipped", reason: action.reason })
   if (action.kind === "refuse") return new StepResponse<RecordResult>({ outcome: { outcome: "skipped", reason: action.reason }, refused: action.reason })
   const now = input.now ?? Date.now()
-  const merchantDecision = (decision: string) => ({ decision, by: input.merchant?.by ?? null, at: new Date(now) })
+  const merchantDecision = (decision: string) => ({ decision, by: input.merchant?.by ?? null, at: new Date(now), note: input.merchant?.note ?? null })
   if (input.merchant?.action === "resolve") {
     if (action.kind === "nothing") return done({ outcome: "decided", decision: "resolved", already: true })
     const row = facts.row!
-    const note = input.merchant.note
-    await ledger.recordObservation({ invoiceId: row.invoice_id, providerId: row.provider_id, decision: merchantDecision(note ? `resolved: ${note}` : "resolved") }, decision.observation!, now)
+    await ledger.recordObservation({ invoiceId: row.invoice_id, providerId: row.provider_id, decision: merchantDecision("resolved") }, decision.observation!, now)
     return done({ outcome: "decided", decision: "resolved" })
   }
 

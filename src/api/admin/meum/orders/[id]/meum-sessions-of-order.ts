@@ -34,6 +34,7 @@ export interface MeumSessionView {
     attention_reason: string | null
     attempts: number
     decision: string | null
+    decision_note: string | null
     decided_by: string | null
     decided_at: unknown
     last_error: string | null
@@ -102,6 +103,7 @@ export async function meumSessionsOfOrder(container: MedusaContainer, orderId: s
                 attention_reason: row.attention_reason,
                 attempts: row.attempts,
                 decision: row.decision,
+                decision_note: row.decision_note ?? null,
                 decided_by: row.decided_by,
                 decided_at: row.decided_at,
                 last_error: row.last_error,
