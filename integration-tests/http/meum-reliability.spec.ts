@@ -3,6 +3,8 @@
  * PostgreSQL + the sandbox: exactly one order per paid invoice, whatever happens to webhooks.
  */
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import Medusa from "@medusajs/js-sdk"
+import { completeMeumCheckout, startMeumCheckout } from "../../src/storefront"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { signWebhook } from "../../src/lib/meum/webhook-signature"
 import { MeumClient } from "../../src/lib/meum/client"
@@ -347,6 +349,38 @@ medusaIntegrationTestRunner({
       expect(done.status).toBe(200)
       const fresh = await flow().startSession(cartId, "pp_meum_meum")
       expect(fresh.data.invoice_id).not.toBe(invoiceId)
+    })
+
+    it("a partial payment seen from the storefront helper: under review (no second invoice); refused: the store is refunding it; payable again once the refund is marked done", async () => {
+      const sdk = new Medusa({ baseUrl: String(api.defaults.baseURL), publishableKey: seed.publishableKey })
+      const { cart } = await sdk.store.cart.create({ region_id: seed.regionId, email: "partial@example.com" })
+      await sdk.store.cart.createLineItem(cart.id, { variant_id: seed.variantId, quantity: 1 })
+      const current = async () => (await sdk.store.cart.retrieve(cart.id)).cart as any
+      const started = await startMeumCheckout(sdk as any, await current(), { returnUrl: "http://localhost:8000/return" })
+      const paidPart = await fetch(started.checkoutUrl, {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ action: "pay_underpaid" }).toString(),
+        redirect: "manual",
+      })
+      expect(paidPart.status).toBe(303)
+
+      const seen = await completeMeumCheckout(sdk as any, cart.id, { maxWaitMs: 15_000, pollIntervalMs: 200 })
+      expect(seen).toEqual(expect.objectContaining({ kind: "underpaid", message: expect.stringContaining("less than the order total") }))
+      const invoices = () => env.sandbox().listInvoices().filter((invoice) => invoice.metadata?.medusa_cart_id === cart.id).length
+      const startAgain = async () => startMeumCheckout(sdk as any, await current(), { returnUrl: "http://localhost:8000/return" }).then(() => "started", (error: { code?: string }) => error.code)
+      expect(await startAgain()).toBe("under_review")
+      expect(invoices()).toBe(1)
+
+      const headers = await adminAuthHeaders(api, getContainer())
+      const sessionId = (await current()).payment_collection.payment_sessions[0].id
+      await api.post(`/admin/meum/payment-sessions/${sessionId}/underpaid`, { decision: "reject", note: "refund on its way" }, { headers })
+      expect(await startAgain()).toBe("refund_pending")
+      expect(invoices()).toBe(1)
+
+      await api.post(`/admin/meum/invoices/${started.invoiceId}/resolve`, { note: "refunded 0.00x on-chain" }, { headers })
+      expect(await startAgain()).toBe("started")
+      expect(invoices()).toBe(2)
     })
 
     it("answers 503 on a database fault and succeeds when the sandbox retries", async () => {
