@@ -51,7 +51,7 @@ medusaIntegrationTestRunner({
       const us = await seedStore(getContainer(), { paymentProviders: ["pp_system_default"] })
       const eu = await seedStore(getContainer(), { currencyCode: "eur", paymentProviders: ["pp_meum_meum"] })
 
-      const dry = await run(["--dry-run"])
+      const dry = await run(["dry-run"]) // as documented: `medusa exec` passes bare words only
       expect(dry.lines).toContain(`enable-meum: would enable pp_meum_meum in region "United States" (${us.regionId})`)
       expect(await providersOf(us.regionId)).toEqual(["pp_system_default"])
 

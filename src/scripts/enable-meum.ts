@@ -1,5 +1,6 @@
 /**
- * `npx medusa exec ./node_modules/medusa-payment-meum/.medusa/server/src/scripts/enable-meum.js [--dry-run]`
+ * `npx medusa exec ./node_modules/medusa-payment-meum/.medusa/server/src/scripts/enable-meum.js [dry-run]`
+ * (a bare word: Medusa's CLI refuses `--flags` after `exec <file>`; `--dry-run` is accepted too).
  *
  * Enables every registered Meum provider (pp_meum_*) in each USD region of the store and says what
  * is still missing (a Meum registration, a USD region, a shipping option the region's carts can
@@ -41,7 +42,7 @@ export async function loadStoreFacts(container: ExecArgs["container"]): Promise<
 
 export default async function enableMeum({ container, args = [] }: ExecArgs): Promise<void> {
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
-  const dryRun = args.includes("--dry-run")
+  const dryRun = args.includes("dry-run") || args.includes("--dry-run")
   const plan = planMeumRegions(await loadStoreFacts(container))
   if (!dryRun) {
     for (const change of plan.changes) {
