@@ -298,6 +298,26 @@ medusaIntegrationTestRunner({
       )
     })
 
+    it("an accepted shortfall whose order could not be placed is finished by the next click, capturing what was received once", async () => {
+      const { cartId, session, invoiceId } = await cartWithSession()
+      await payWithWebhooksLost(invoiceId, "underpaid")
+      const headers = await adminAuthHeaders(api, getContainer())
+      const accept = () => api.post(`/admin/meum/payment-sessions/${session.id}/underpaid`, { decision: "accept" }, { headers, validateStatus: () => true })
+      await dbConnection.raw('ALTER TABLE "order_summary" RENAME TO "order_summary_unavailable"')
+      try {
+        expect((await accept()).status).toBeGreaterThanOrEqual(400)
+      } finally {
+        await dbConnection.raw('ALTER TABLE "order_summary_unavailable" RENAME TO "order_summary"')
+      }
+      expect(await ordersForCart(getContainer(), cartId)).toEqual([])
+
+      expect((await accept()).status).toBe(200)
+      expect(await ordersForCart(getContainer(), cartId)).toHaveLength(1)
+      const state = await sessionState(getContainer(), session.id)
+      expect(state.payment.captures.map((c: any) => Number(c.amount))).toEqual([20.5])
+      expect(await ledgerRow(invoiceId)).toEqual(expect.objectContaining({ state: "completed", decision: "accepted" }))
+    })
+
     it("keeps the collection's captured amount equal to what was paid after an adoption (defect 10)", async () => {
       const { cartId, session, invoiceId } = await cartWithSession()
       await dbConnection.raw('ALTER TABLE "order_summary" RENAME TO "order_summary_unavailable"')

@@ -341,7 +341,9 @@ medusaIntegrationTestRunner({
       expect(refused).toContain('"code":"meum_refund_pending"')
       expect(refused).toContain("is refunding it")
       expect(env.sandbox().listInvoices()).toHaveLength(invoicesBefore)
-      // The job leaves it with the merchant.
+      // The job, and the admin's "Re-check now", leave it with the merchant.
+      await api.post(`/admin/meum/payment-sessions/${session.id}/reconcile`, {}, { headers, validateStatus: () => true })
+      expect(await flow().startSession(cartId, "pp_meum_meum").then(() => "started", (error: Error) => error.message)).toContain("meum_refund_pending")
       await runMeumReconcile(getContainer(), { now: () => Date.now() + 24 * 3_600_000 })
       expect((await (getContainer().resolve("meumLedger") as any).listMeumInvoices({ invoice_id: invoiceId }))[0].attention_reason).toBe("refund_due")
 
@@ -381,6 +383,21 @@ medusaIntegrationTestRunner({
       await api.post(`/admin/meum/invoices/${started.invoiceId}/resolve`, { note: "refunded 0.00x on-chain" }, { headers })
       expect(await startAgain()).toBe("started")
       expect(invoices()).toBe(2)
+    })
+
+    it("a partial payment the merchant accepts, seen from the storefront helper: under review, then the order", async () => {
+      const sdk = new Medusa({ baseUrl: String(api.defaults.baseURL), publishableKey: seed.publishableKey })
+      const { cart } = await sdk.store.cart.create({ region_id: seed.regionId, email: "accepted@example.com" })
+      await sdk.store.cart.createLineItem(cart.id, { variant_id: seed.variantId, quantity: 1 })
+      const started = await startMeumCheckout(sdk as any, (await sdk.store.cart.retrieve(cart.id)).cart as any, { returnUrl: "http://localhost:8000/return" })
+      await fetch(started.checkoutUrl, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "action=pay_underpaid", redirect: "manual" })
+      expect((await completeMeumCheckout(sdk as any, cart.id, { maxWaitMs: 15_000, pollIntervalMs: 200 })).kind).toBe("underpaid")
+
+      const headers = await adminAuthHeaders(api, getContainer())
+      const accepted = await api.post(`/admin/meum/payment-sessions/${started.sessionId}/underpaid`, { decision: "accept", note: "the rest paid by bank transfer" }, { headers })
+      expect(accepted.data.order_id).toEqual(expect.any(String))
+      const seen = await completeMeumCheckout(sdk as any, cart.id, { maxWaitMs: 15_000, pollIntervalMs: 200 })
+      expect(seen).toEqual(expect.objectContaining({ kind: "order", order: expect.objectContaining({ id: accepted.data.order_id }) }))
     })
 
     it("answers 503 on a database fault and succeeds when the sandbox retries", async () => {

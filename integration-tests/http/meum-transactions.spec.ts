@@ -40,6 +40,24 @@ medusaIntegrationTestRunner({
       return { cartId, invoiceId, session }
     }
 
+    it("an invoice refunded at Meum after its order: the merchant sees it with the refund transaction, read on the next job run", async () => {
+      const { cartId, invoiceId } = await payByWebhook("paid")
+      const [orderId] = await ordersForCart(getContainer(), cartId)
+      await runMeumReconcile(getContainer())
+      expect(transactionReads(invoiceId)).toBe(1)
+
+      await env.sandbox().simulate(invoiceId, "refunded")
+      await env.sandbox().waitForDeliveries((all) => all.some((d) => d.invoice_id === invoiceId && d.event_type === "invoice.refunded" && d.status_code === 200), { timeoutMs: 60_000 })
+      expect(await ledgerRow(invoiceId)).toEqual(expect.objectContaining({ state: "needs_attention", attention_reason: "refunded_after_capture", transactions_read_at: null }))
+
+      await runMeumReconcile(getContainer())
+      const headers = await adminAuthHeaders(api, getContainer())
+      const view = (await api.get(`/admin/meum/orders/${orderId}`, { headers })).data.meum_sessions[0].ledger
+      expect(view.attention_reason).toBe("refunded_after_capture")
+      expect(view.transactions.map((txn: { type: string }) => txn.type)).toEqual(expect.arrayContaining(["payment_origin", "refund"]))
+      expect(view.transactions.find((txn: { type: string }) => txn.type === "refund")).toEqual(expect.objectContaining({ transaction_hash: expect.any(String), network: expect.any(String) }))
+    })
+
     it("stores a paid invoice's payment and settlement once, on the job run after the webhook; the refresh reads them again", async () => {
       const { cartId, invoiceId } = await payByWebhook("paid")
       const [orderId] = await ordersForCart(getContainer(), cartId)

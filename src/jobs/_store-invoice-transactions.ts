@@ -28,7 +28,8 @@ export async function storeInvoiceTransactions(
   const logger = container.resolve(ContainerRegistrationKeys.LOGGER)
   const unread = (await ledger.listMeumInvoices(
     {
-      $or: [{ state: "completed" }, { state: "needs_attention", attention_reason: [...MONEY_ARRIVED_REASONS] }],
+      // The refund reasons too: the merchant needs the sender's transaction to refund it.
+      $or: [{ state: "completed" }, { state: "needs_attention", attention_reason: [...MONEY_ARRIVED_REASONS, "refund_due", "refunded_after_capture"] }],
       transactions_read_at: null,
     } as Parameters<MeumLedgerService["listMeumInvoices"]>[0],
     { select: ["invoice_id", "provider_id"], order: { updated_at: "ASC" }, take: limit }

@@ -13,7 +13,7 @@ import type { WebhookSender } from "./webhook-sender"
 import { settingsPatchSchema, type SandboxSettings } from "./settings"
 
 const simulateSchema = z.strictObject({
-  outcome: z.enum(["paid", "underpaid", "failed", "expired", "paid_late", "underpaid_late"]),
+  outcome: z.enum(["paid", "underpaid", "failed", "expired", "paid_late", "underpaid_late", "refunded"]),
   paid_amount: decimalStringSchema.optional(),
 })
 const endpointSchema = z.strictObject({ url: z.url({ protocol: /^https?$/ }) })

@@ -51,7 +51,7 @@ export interface NewInvoice {
  * failed (the wallet sent before the deadline, the confirmations came after). Meum's docs do not
  * promise it cannot happen, so the sandbox can produce it; the plain outcomes move open invoices only.
  */
-export type SimulatedOutcome = "paid" | "underpaid" | "failed" | "expired" | "paid_late" | "underpaid_late"
+export type SimulatedOutcome = "paid" | "underpaid" | "failed" | "expired" | "paid_late" | "underpaid_late" | "refunded"
 
 /** Statuses late money can still land on. */
 const LATE_PAYABLE = new Set<InvoiceStatus>(["expired", "cancelled", "failed"])
@@ -62,6 +62,8 @@ const EVENT_FOR_STATUS: Partial<Record<InvoiceStatus, string>> = {
   failed: "invoice.failed",
   expired: "invoice.expired",
   cancelled: "invoice.cancelled",
+  // Not among Meum's default subscriptions; the sandbox sends it to every endpoint it knows.
+  refunded: "invoice.refunded",
 }
 
 export class SandboxStateError extends Error {
@@ -202,6 +204,13 @@ export class InvoiceStore extends EventEmitter {
 
   simulate(id: string, outcome: SimulatedOutcome, paidAmount?: string): SandboxInvoice {
     const invoice = this.require(id)
+    if (outcome === "refunded") {
+      // Meum refunds outside any API of ours (its dashboard): money that arrived goes back.
+      if (invoice.status !== "paid" && invoice.status !== "underpaid") {
+        throw new SandboxStateError(`Invoice is ${invoice.status}: only a paid or underpaid invoice can be refunded`, 409, "invoice_not_paid")
+      }
+      return this.transition(invoice, "refunded")
+    }
     const late = outcome === "paid_late" || outcome === "underpaid_late"
     if (late && !LATE_PAYABLE.has(invoice.status)) {
       throw new SandboxStateError(`Invoice is ${invoice.status}: late money lands only on an expired, cancelled or failed invoice`, 409, "invoice_not_closed")

@@ -20,6 +20,7 @@
  * that failed half way.
  */
 import { createWorkflow, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
+import { MathBN } from "@medusajs/framework/utils"
 import { acquireLockStep, capturePaymentWorkflow, releaseLockStep } from "@medusajs/core-flows"
 import type { Invoice } from "../lib/meum/schemas"
 import { locateMeumInvoiceStep } from "./steps/locate-meum-invoice"
@@ -97,10 +98,15 @@ export const reconcileMeumSessionWorkflow = createWorkflow(reconcileMeumSessionW
     acquireLockStep({ key: cartKey, timeout: 30, ttl: LOCK_TTL_SECONDS }).config({ name: "lock-meum-cart" })
     return authorizeMeumSessionStep({ sessionId: targetSessionId })
   })
-  // Also when Meum's answer already captured the payment at authorization: Medusa's capture workflow
-  // then captures nothing again, but records the money on an existing (order-first) order — once per
-  // capture — and emits payment.captured, the event a merchant's confirmation waits for.
-  when("capture-meum-payment", { authorized }, ({ authorized }) => !!authorized?.paymentId).then(() => {
+  // Once per payment: when it is new in this run — even if Meum's answer already captured it, Medusa's
+  // capture workflow then captures nothing again but records the money on an existing (order-first)
+  // order and emits payment.captured, the event a merchant's confirmation waits for — or while less
+  // than the target is captured. A retried completion or a resumed accepted underpayment skips it.
+  when("capture-meum-payment", { authorized, captureTarget }, ({ authorized, captureTarget }) => {
+    if (!authorized?.paymentId) return false
+    const short = captureTarget?.amount !== undefined && MathBN.lt(MathBN.convert(authorized.capturedAmount), MathBN.convert(captureTarget.amount))
+    return authorized.fresh || (!authorized.captured && short)
+  }).then(() => {
     capturePaymentWorkflow.runAsStep({
       input: transform({ authorized, captureTarget }, ({ authorized, captureTarget }) => ({ payment_id: authorized!.paymentId!, amount: captureTarget!.amount })),
     })

@@ -122,7 +122,9 @@ export function decide(input: DecisionInput): Decision {
   if (input.merchant) return decideForMerchant(input)
   const { row, invoice, medusa } = input
   const settings = input.settings ?? DEFAULT_MACHINE_SETTINGS
-  if (!input.force && handedToMerchant(row)) {
+  // A refused underpayment whose refund is due stays so even on "Re-check now": Meum still says
+  // underpaid, and looking again would raise it as a fresh underpayment and free the cart.
+  if ((!input.force || row?.attention_reason === "refund_due") && handedToMerchant(row)) {
     return { action: { kind: "hold", reason: `the invoice is ${row!.state} (${row!.attention_reason ?? row!.decision ?? "decided"}): the merchant handles it` } }
   }
   const position: LedgerPosition = row ? { state: row.state, attempts: row.attempts } : { state: "open", attempts: 0 }

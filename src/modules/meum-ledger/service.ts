@@ -101,7 +101,11 @@ export default class MeumLedgerService extends MedusaService({ MeumInvoice, Meum
    */
   async recordCreatedInvoice(facts: LedgerInvoiceFacts & { amount: string; currency: string }, now: number = Date.now()): Promise<LedgerInvoiceRow> {
     const existing = await this.findInvoiceRow(facts.invoiceId)
-    if (existing) return existing
+    if (existing) {
+      // A row made without what was asked (e.g. a failed run recorded first): fill it in, once.
+      if (existing.amount && existing.currency_code) return existing
+      return (await this.updateMeumInvoices({ id: existing.id, amount: existing.amount ?? facts.amount, currency_code: existing.currency_code ?? facts.currency } as any)) as unknown as LedgerInvoiceRow
+    }
     const first = nextLedgerState({ state: "open", attempts: 0 }, { kind: "open" })
     try {
       return (await this.createMeumInvoices({
@@ -158,6 +162,8 @@ export default class MeumLedgerService extends MedusaService({ MeumInvoice, Meum
             attention_reason: transition.state === "needs_attention" ? transition.reason ?? existing?.attention_reason ?? null : null,
             next_check_at: transition.nextCheckInMs === null ? null : new Date(now + transition.nextCheckInMs),
             last_error: "error" in observation ? observation.error.slice(0, 2000) : null,
+            // Handed to the merchant (e.g. refunded at Meum after the order): Meum's transactions are read again.
+            ...(transition.state === "needs_attention" && existing?.state !== "needs_attention" ? { transactions_read_at: null } : {}),
           }
         : {}),
     }

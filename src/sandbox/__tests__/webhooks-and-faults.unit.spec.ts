@@ -121,6 +121,16 @@ describe("sandbox webhooks", () => {
     await deliveriesOf("invoice.underpaid")
   })
 
+  it("refunds a paid invoice (invoice.refunded), and only a paid or underpaid one", async () => {
+    await setup()
+    const invoice = await client.createInvoice({ amount: "10.00", currency: "USD" })
+    await expect(sandbox.simulate(invoice.id, "refunded")).rejects.toThrow(/only a paid or underpaid invoice/)
+    await sandbox.simulate(invoice.id, "paid")
+    expect((await sandbox.simulate(invoice.id, "refunded")).status).toBe("refunded")
+    await deliveriesOf("invoice.refunded")
+    expect((await client.getInvoice(invoice.id)).status).toBe("refunded")
+  })
+
   it("emits invoice.cancelled on cancel, also to the invoice's callback_url", async () => {
     await setup()
     const callback = await startScriptedServer()

@@ -21,7 +21,7 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
 import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
-import { meumAmountsEqual } from "../../lib/meum/money"
+import { meumAmountsEqual, toMeumAmount } from "../../lib/meum/money"
 import type { Invoice } from "../../lib/meum/schemas"
 import { cartIdOfInvoice } from "../../lib/meum/external-order-id"
 import { isMeumProviderId, meumRegistrationFor, sameMeumAccount, type MeumRegistration } from "../../lib/provider-registry"
@@ -67,11 +67,11 @@ export async function adoptOrphanedPaidInvoice(
   if (await orderOfCart(container, cartId)) return { adopted: false, reason: `cart ${cartId} already has an order` }
 
   const asked = askedFromMetadata(invoice)
+  // The session's own amount and currency (server-written; Medusa captures that amount), not its data.
   const asksTheSame = (session: SessionRow) => {
-    const stored = readStoredSessionData(session.data)
-    if (!stored || stored.currency.toUpperCase() !== asked.currency.toUpperCase()) return false
+    if (!readStoredSessionData(session.data) || session.currency_code.toUpperCase() !== asked.currency.toUpperCase()) return false
     try {
-      return meumAmountsEqual(stored.amount, asked.amount, asked.currency)
+      return meumAmountsEqual(toMeumAmount(session.amount, session.currency_code), asked.amount, asked.currency)
     } catch {
       return false
     }

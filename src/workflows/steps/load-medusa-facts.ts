@@ -77,8 +77,15 @@ export const loadMedusaFactsStep = createStep(
     // The session's own registration decides the checkout mode; an orphaned invoice has no session to decide for.
     const mode = meumRegistrationFor(container, session?.provider_id ?? located.providerId)?.options.orderFirst ? "order_first" : "pay_first"
     const stored = session ? readStoredSessionData(session.data) : undefined
-    // What was asked: as the ledger recorded it at creation; else the session's data, else Meum's metadata.
-    const asked = row?.amount && row.currency_code ? { amount: row.amount, currency: row.currency_code } : stored ? { amount: stored.amount, currency: stored.currency } : askedFromMetadata(invoice)
+    // What was asked: as the ledger recorded it at creation; else as the provider wrote it into Meum's
+    // metadata; session data (shopper-writable) only when neither has it.
+    const written = invoice.metadata?.medusa_amount !== undefined && invoice.metadata?.medusa_currency !== undefined
+    const asked =
+      row?.amount && row.currency_code
+        ? { amount: row.amount, currency: row.currency_code }
+        : written || !stored
+          ? askedFromMetadata(invoice)
+          : { amount: stored.amount, currency: stored.currency }
     const { cartId, orderId } = session ? await cartAndOrder(container, session.payment_collection_id) : {}
     const order = orderId ? { id: orderId, status: await orderStatus(container, orderId) } : undefined
     const phase = invoicePhase(invoice.status)
