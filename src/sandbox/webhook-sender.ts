@@ -14,6 +14,7 @@ import { EventEmitter } from "node:events"
 import { randomBytes } from "node:crypto"
 import axios from "axios"
 import { signWebhook } from "../lib/meum/webhook-signature"
+import { WEBHOOK_EVENT_TYPES } from "../lib/meum/schemas"
 import type { FaultSwitches } from "./fault-switches"
 import { newId } from "./ids"
 import type { InvoiceEvent, SandboxInvoice } from "./invoice-store"
@@ -52,19 +53,12 @@ export interface WebhookEndpoint {
 }
 
 /**
- * What an endpoint created without `events` gets: the six standard invoice events and
- * `webhook.test`, as Meum's overview lists them (CONFLICT C13: the payment-statuses page hints that
- * underpaid/cancelled may not be default; the plugin's setup command always sends its list).
+ * What an endpoint created without `events` gets: every documented event but `invoice.refunded` —
+ * the six standard invoice events and `webhook.test`, as Meum's overview lists them (CONFLICT C13:
+ * the payment-statuses page hints that underpaid/cancelled may not be default; the plugin's setup
+ * command always sends its list).
  */
-export const DEFAULT_ENDPOINT_EVENTS: readonly string[] = [
-  "invoice.created",
-  "invoice.paid",
-  "invoice.underpaid",
-  "invoice.failed",
-  "invoice.expired",
-  "invoice.cancelled",
-  "webhook.test",
-]
+export const DEFAULT_ENDPOINT_EVENTS: readonly string[] = WEBHOOK_EVENT_TYPES.filter((type) => type !== "invoice.refunded")
 
 /** The documented `webhook.test` body (meum-api.md §11.5): id, type and a message, nothing else. */
 export const webhookTestBody = (eventId: string): string =>

@@ -48,13 +48,6 @@ function backendOrigin(container: Container, flag: string | undefined): string |
   return chosen?.replace(/\/+$/, "")
 }
 
-/** The store's delivery record of an event (written by /hooks/meum), shared with the admin route. */
-export const storeDeliveryRecord = (container: Pick<Container, "resolve">) => async (eventId: string) => {
-  const ledger = container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService
-  const [row] = (await ledger.listMeumWebhookEvents({ event_id: eventId }, { select: ["outcome"], take: 1 })) as Array<{ outcome: string | null }>
-  return row
-}
-
 /** The lines that put the secret and the endpoint id into the registration's options. */
 function environmentLines(registration: MeumRegistration, endpointId: string, secret: string): string[] {
   if (registration.registrationId === DEFAULT_REGISTRATION) {
@@ -126,7 +119,7 @@ export async function setupMeumWebhook(container: Container, argv: string[], pri
     say("missing: which endpoint to test: pass endpoint=wh_… or set webhookEndpointId (MEUM_WEBHOOK_ENDPOINT_ID)")
     return { exitCode: 1 }
   }
-  const verdict = await sendAndCheckTestWebhook(endpointId, { client, storeRecord: storeDeliveryRecord(container), waitMs })
+  const verdict = await sendAndCheckTestWebhook(endpointId, { client, storeRecord: (eventId) => (container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService).findDelivery(eventId), waitMs })
   const result: SetupWebhookResult = { exitCode: verdict.result === "verified" ? 0 : 1, endpointId, secret, verdict }
   if (verdict.result === "verified") {
     say(`ok: /hooks/meum received and verified Meum's test event ${verdict.event_id}`)

@@ -247,6 +247,12 @@ export default class MeumLedgerService extends MedusaService({ MeumInvoice, Meum
   }
 
   /** Claims a verified event (or finds it already recorded, and counts the repeat). */
+  /** The delivery record of an event id (what /hooks/meum made of it), if the store received it. */
+  async findDelivery(eventId: string): Promise<{ outcome: string | null } | undefined> {
+    const [row] = (await this.listMeumWebhookEvents({ event_id: eventId }, { select: ["outcome"], take: 1 })) as Array<{ outcome: string | null }>
+    return row
+  }
+
   async claimDelivery(fields: { eventId: string; eventType: string; invoiceId?: string; providerId?: string }): Promise<DeliveryRecord> {
     try {
       const created = await this.createMeumWebhookEvents({

@@ -8,7 +8,9 @@ import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/frame
 import { MedusaError } from "@medusajs/framework/utils"
 import { MeumApiError } from "../../../../../../lib/meum/errors"
 import { sendAndCheckTestWebhook } from "../../../../../../lib/webhook-test-check"
-import { registrationOfRequest, storeDeliveryRecord } from "../registration-of-request"
+import { MEUM_LEDGER_MODULE } from "../../../../../../modules/meum-ledger"
+import type MeumLedgerService from "../../../../../../modules/meum-ledger/service"
+import { registrationOfRequest } from "../registration-of-request"
 
 const WAIT_MS = 10_000
 
@@ -22,7 +24,7 @@ export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse)
     )
   }
   try {
-    const verdict = await sendAndCheckTestWebhook(endpointId, { client: registration.client, storeRecord: storeDeliveryRecord(req), waitMs: WAIT_MS })
+    const verdict = await sendAndCheckTestWebhook(endpointId, { client: registration.client, storeRecord: (eventId) => (req.scope.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService).findDelivery(eventId), waitMs: WAIT_MS })
     res.json({ provider_id: registration.providerId, endpoint_id: endpointId, ...verdict })
   } catch (error) {
     if (!(error instanceof MeumApiError)) throw error
