@@ -223,8 +223,16 @@ describe("the README quick start, followed by a newcomer in a brand-new Medusa a
     expect(payments.rows).toEqual([{ provider_id: "pp_meum_meum", captured: true, amount: String(seed.unitPrice) }])
     // The sandbox's control API: the paid event went to the plugin's route, which took it (200, or
     // 202 when the order took longer than webhookResponseBudgetMs on a cold server).
-    const deliveries = (await (await fetch(`http://127.0.0.1:${sandboxPort}/sandbox/deliveries`)).json()).data as { event_type: string; url: string; status_code: number | null }[]
-    const paidDeliveries = deliveries.filter((delivery) => delivery.event_type === "invoice.paid")
+    // The order is in the database a moment before /hooks/meum answers: wait for the answer to be recorded.
+    type Delivery = { event_type: string; url: string; status_code: number | null }
+    const paidDeliveries = await waitUntil(
+      async () => {
+        const deliveries = (await (await fetch(`http://127.0.0.1:${sandboxPort}/sandbox/deliveries`)).json()).data as Delivery[]
+        const paid = deliveries.filter((delivery) => delivery.event_type === "invoice.paid")
+        return paid.length > 0 && paid.every((delivery) => delivery.status_code !== null) ? paid : undefined
+      },
+      { timeoutMs: 30_000, what: "the sandbox's record of the answered invoice.paid delivery" }
+    )
     expect(paidDeliveries.map(({ url, status_code }) => ({ url, accepted: status_code === 200 || status_code === 202 }))).toEqual([
       { url: `http://localhost:${medusaPort}/hooks/meum`, accepted: true },
     ])
