@@ -1,7 +1,8 @@
 /**
  * Creates (or recovers) the one invoice of a payment session. Invariants:
- * - the returned invoice is open and is the one this session asked for (amount, currency,
- *   session id in metadata). Meum dedupes creation by external_order_id and may hand back an
+ * - the returned invoice is open and is the one this session asked for (amount, currency, and
+ *   the session id in its metadata — or, when Meum's create answer has no metadata, an
+ *   external_order_id only this session can have sent; else it is read back). Meum dedupes creation by external_order_id and may hand back an
  *   existing invoice *in any status* (docs: "returns the existing invoice rather than a
  *   duplicate"), or refuse with 409 (listed, unexplained). Such an answer is never used: an open
  *   invoice of a superseded session of ours is cancelled, and the next external_order_id of the
@@ -16,7 +17,7 @@ import { MeumApiError } from "../../lib/meum/errors"
 import { externalOrderIdCandidates } from "../../lib/meum/external-order-id"
 import { type CreateInvoiceInput, type Invoice } from "../../lib/meum/schemas"
 import { isOpenInvoiceStatus } from "../../lib/meum/status-table"
-import { isUsableForSession, metadataSessionId, type AskedFor } from "../../lib/meum/invoice-checks"
+import { invoiceMatchesAsked, isUsableForSession, metadataSessionId, type AskedFor } from "../../lib/meum/invoice-checks"
 import { SHOPPER_MESSAGES, shopperError, toMedusaError } from "../../lib/medusa-errors"
 
 export interface InvoiceReference {
@@ -35,6 +36,12 @@ export async function createInvoiceForSession(
 ): Promise<{ invoice: Invoice; externalOrderId: string }> {
   for (const externalOrderId of externalOrderIdCandidates(ref.reference, asked.sessionId, ref.previousExternalOrderId)) {
     const answered = await createOrRecover(client, { ...input, external_order_id: externalOrderId }, asked, logger)
+    // Meum's documented create answer carries no metadata. It is used as it stands only when it
+    // is open and as asked for an external_order_id that names this session (no other session can
+    // have used it); otherwise it is read back, so the metadata says whose invoice it is.
+    if (!answered.metadata && namesThisSession(externalOrderId, ref.reference, asked.sessionId) && isOpenAsAsked(answered, asked)) {
+      return { invoice: answered, externalOrderId }
+    }
     const invoice = answered.metadata ? answered : await client.getInvoice(answered.id).catch((e) => {
       throw toMedusaError(e, "reading the new Meum invoice", logger)
     })
@@ -58,6 +65,20 @@ export async function createInvoiceForSession(
   logger.error(`Meum kept answering creates for order reference ${ref.reference} with invoices this session cannot use (amount, currency, session or status): none was used`)
   throw shopperError(SHOPPER_MESSAGES.mismatch)
 }
+
+/**
+ * Whether an external_order_id can only ever have been sent by this session: every candidate after
+ * the plain order reference embeds the session id (external-order-id.ts), and the plain reference
+ * is the session id itself when no cart was resolved. Medusa makes the session id (a new one per
+ * session, never the shopper's), so Meum can answer such a create only with a new invoice or with
+ * one this session created — open and as asked, that is the invoice this session asked for.
+ */
+function namesThisSession(externalOrderId: string, reference: string, sessionId: string): boolean {
+  return externalOrderId !== reference || reference === sessionId
+}
+
+const isOpenAsAsked = (invoice: Invoice, asked: Required<AskedFor>): boolean =>
+  isOpenInvoiceStatus(invoice.status) && invoiceMatchesAsked(invoice, asked)
 
 /**
  * Meum did not cancel a superseded invoice that is still payable: no second payable invoice is

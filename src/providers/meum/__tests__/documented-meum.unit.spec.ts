@@ -171,6 +171,68 @@ describe("creation as documented (points 2, 3, 6, 8)", () => {
     expect(result.data).toEqual(expect.objectContaining({ invoice_id: OTHER_UUID, external_order_id: "cart_1:payses_1" }))
   })
 
+  /** The developers landing page's create answer: nine fields, no metadata, no external_order_id. */
+  const landing = (id: string, overrides: Record<string, unknown> = {}) => ({
+    id,
+    invoiceId: id,
+    status: "awaiting_payment",
+    checkout_url: `https://pay.meum.io/${id}`,
+    payment_url: `https://pay.meum.io/${id}`,
+    amount: "41.00",
+    currency: "USD",
+    output_asset: "nep141:sol-c800a4bd850783ccb82c2b2c7e84175443606352.omft.near",
+    expires_at: "2099-12-31T23:59:59.999Z",
+    ...overrides,
+  })
+  const calls = () => server.requests.map((r) => `${r.method} ${r.url}${r.method === "POST" && r.url === "/v1/invoices" ? ` ${JSON.parse(r.body).external_order_id}` : ""}`)
+
+  it("uses the create answer as it stands for an external_order_id only this session can have sent (no read-back)", async () => {
+    const otherSessions = invoice({ status: "cancelled", checkout_url: null, metadata: { medusa_session_id: "payses_0" } })
+    server.answer((req) => (JSON.parse(req.body).external_order_id === "cart_1" ? { status: 200, body: otherSessions } : { status: 201, body: landing(OTHER_UUID) }))
+    const result = await initiate(provider())
+    expect(calls()).toEqual(["POST /v1/invoices cart_1", "POST /v1/invoices cart_1:payses_1"])
+    expect(result.data).toEqual(expect.objectContaining({ invoice_id: OTHER_UUID, external_order_id: "cart_1:payses_1", status: "awaiting_payment" }))
+  })
+
+  it("uses a metadata-less create answer for the session id itself (no cart resolved) without reading it back", async () => {
+    server.answer({ status: 201, body: landing(OTHER_UUID) })
+    const result = await provider().initiatePayment({ amount: 41 as any, currency_code: "usd", data: { session_id: "payses_1" }, context: { idempotency_key: "payses_1" } })
+    expect(calls()).toEqual(["POST /v1/invoices payses_1"])
+    expect(result.id).toBe(OTHER_UUID)
+  })
+
+  it("reads back a metadata-less answer for the cart's plain external_order_id: another session's open invoice is cancelled, never used", async () => {
+    const otherSessions = invoice({ metadata: { medusa_session_id: "payses_0", medusa_amount: "41.00", medusa_currency: "USD" } })
+    server.answer((req) => {
+      if (req.method === "GET") return { status: 200, body: otherSessions }
+      if (req.url.endsWith("/cancel")) return { status: 200, body: { ...otherSessions, status: "cancelled", checkout_url: null } }
+      return JSON.parse(req.body).external_order_id === "cart_1" ? { status: 200, body: landing(UUID) } : { status: 201, body: landing(OTHER_UUID) }
+    })
+    const result = await initiate(provider())
+    expect(calls()).toEqual(["POST /v1/invoices cart_1", `GET /v1/invoices/${UUID}`, `POST /v1/invoices/${UUID}/cancel`, "POST /v1/invoices cart_1:payses_1"])
+    expect(result.id).toBe(OTHER_UUID)
+  })
+
+  it("reads back a metadata-less answer for this session's own external_order_id that is not as asked, and cancels it when open", async () => {
+    const ownEarlier = invoice({ external_order_id: "cart_1:payses_1", amount: "30.00", order_amount: "30.00", metadata: { medusa_session_id: "payses_1", medusa_amount: "30.00", medusa_currency: "USD" } })
+    server.answer((req) => {
+      if (req.method === "GET") return { status: 200, body: ownEarlier }
+      if (req.url.endsWith("/cancel")) return { status: 200, body: { ...ownEarlier, status: "cancelled", checkout_url: null } }
+      const eoid = JSON.parse(req.body).external_order_id
+      if (eoid === "cart_1") return { status: 200, body: invoice({ status: "expired", checkout_url: null, metadata: { medusa_session_id: "payses_0" } }) }
+      return eoid === "cart_1:payses_1" ? { status: 200, body: landing(UUID, { amount: "30.00" }) } : { status: 201, body: landing(OTHER_UUID) }
+    })
+    const result = await initiate(provider())
+    expect(calls()).toEqual([
+      "POST /v1/invoices cart_1",
+      "POST /v1/invoices cart_1:payses_1",
+      `GET /v1/invoices/${UUID}`,
+      `POST /v1/invoices/${UUID}/cancel`,
+      "POST /v1/invoices cart_1:payses_1:2",
+    ])
+    expect(result.id).toBe(OTHER_UUID)
+  })
+
   it("refuses a non-USD cart with a message the shopper can act on, before any request to Meum", async () => {
     await expect(initiate(provider(), "eur")).rejects.toMatchObject({
       type: "invalid_data",
