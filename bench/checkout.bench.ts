@@ -12,10 +12,10 @@
  * Per-step p50s are reported too, so a miss can be pinned on a step.
  */
 import axios from "axios"
-import http from "node:http"
 import { storeFlow } from "../integration-tests/helpers/store-flow"
 import type { BenchStore } from "./lib/medusa-store"
 import { msSince, percentile, type Row } from "./lib/report"
+import { storeAgent } from "./lib/store-agent"
 
 type Steps = Record<string, number>
 
@@ -25,7 +25,7 @@ export interface CheckoutBenchResult {
 }
 
 export async function benchCheckout(store: BenchStore, checkouts: number): Promise<CheckoutBenchResult> {
-  const api = axios.create({ baseURL: store.url, httpAgent: new http.Agent({ keepAlive: true }) })
+  const api = axios.create({ baseURL: store.url, httpAgent: storeAgent() })
   const flow = storeFlow(api, store.seed.publishableKey, store.seed.regionId)
 
   const checkout = async (providerId: "pp_meum_meum" | "pp_system_default"): Promise<{ total: number; steps: Steps }> => {

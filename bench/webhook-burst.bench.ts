@@ -12,10 +12,10 @@
  * and carts with more than one order (duplicated). Time to the last order is from the release.
  */
 import axios from "axios"
-import http from "node:http"
 import { createCartsWithSession, inParallel } from "./lib/meum-carts"
 import { BENCH_WEBHOOK_MAX_ATTEMPTS, type BenchStore } from "./lib/medusa-store"
 import { msSince, type Row } from "./lib/report"
+import { storeAgent } from "./lib/store-agent"
 
 export interface BurstResult {
   rows: Row[]
@@ -49,7 +49,7 @@ export const BASELINE_CONCURRENCIES = [1, 2, 4, 8]
  * at a time (all at once collapses on 2 cores: lock and pool timeouts), orders ÷ time to the last.
  */
 async function systemBaseline(store: BenchStore, sessions: Array<{ cartId: string }>, concurrency: number) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity })
+  const agent = storeAgent({ maxSockets: Infinity })
   const api = axios.create({ baseURL: store.url, httpAgent: agent, validateStatus: () => true })
   const headers = { "x-publishable-api-key": store.seed.publishableKey }
   const start = process.hrtime.bigint()

@@ -1,7 +1,7 @@
 /** Setup shared by the store benchmarks: carts with a payment session, made through the store API. */
 import axios from "axios"
-import http from "node:http"
 import type { BenchStore } from "./medusa-store"
+import { storeAgent } from "./store-agent"
 
 export async function inParallel<T>(count: number, concurrency: number, run: (index: number) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array(count)
@@ -26,7 +26,7 @@ export interface CartWithSession {
 
 /** The fewest store calls that give a cart with one item and a session of `providerId`. */
 export async function createCartsWithSession(store: BenchStore, count: number, prefix: string, providerId: string): Promise<CartWithSession[]> {
-  const agent = new http.Agent({ keepAlive: true })
+  const agent = storeAgent()
   // Both servers work (the store's and the helper), so both cores are used.
   const apis = store.setupUrls().map((baseURL) => axios.create({ baseURL, httpAgent: agent }))
   const headers = { "x-publishable-api-key": store.seed.publishableKey }

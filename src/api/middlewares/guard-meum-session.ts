@@ -16,6 +16,7 @@ import { sessionGuardVerdict } from "../../lib/session-guard"
 import { SESSION_REFUSAL_CODES, SHOPPER_MESSAGES } from "../../lib/medusa-errors"
 import { spendInvoiceBudget } from "./invoice-budget"
 import { loadCollectionFacts } from "./meum-session-facts"
+import { keepCollectionFacts } from "./request-collection-facts"
 import { inspectSessionInvoices } from "./session-invoices"
 
 /** Medusa's defaults for this route (store/payment-collections/query-config.js). */
@@ -35,6 +36,7 @@ export async function guardMeumPaymentSession(req: MedusaRequest, res: MedusaRes
     if (!provider) return next()
     const facts = await loadCollectionFacts(req.scope, req.params.id)
     if (!facts) return next()
+    keepCollectionFacts(req, facts)
     const logger = req.scope.resolve(ContainerRegistrationKeys.LOGGER)
 
     const refuse = (verdict: { kind: keyof typeof REFUSAL_KEYS; why: string }) => {

@@ -69,16 +69,16 @@ export async function loadCollectionFacts(container: MedusaContainer, collection
   // invoice whose metadata Meum dropped may carry only one of them.
   const sessionIds = sessions.map((session) => session.id)
   const ledger = container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService
-  const blocking = (await ledger.listMeumInvoices(
-    {
-      $or: [...(cart ? [{ cart_id: cart.id }] : []), { payment_collection_id: collectionId }, ...(sessionIds.length ? [{ payment_session_id: sessionIds }] : [])],
-      state: BLOCKING_LEDGER_STATES,
-    } as any,
-    { select: ["state", "attention_reason"], take: 20 }
-  )) as Array<{ state: string; attention_reason: string | null }>
-  const settled = sessionIds.length
-    ? ((await ledger.listMeumInvoices({ payment_session_id: sessionIds, state: ["resolved"] } as any, { select: ["payment_session_id"], take: 20 })) as Array<{ payment_session_id: string | null }>)
-    : []
+  const [blocking, settled] = (await Promise.all([
+    ledger.listMeumInvoices(
+      {
+        $or: [...(cart ? [{ cart_id: cart.id }] : []), { payment_collection_id: collectionId }, ...(sessionIds.length ? [{ payment_session_id: sessionIds }] : [])],
+        state: BLOCKING_LEDGER_STATES,
+      } as any,
+      { select: ["state", "attention_reason"], take: 20 }
+    ),
+    sessionIds.length ? ledger.listMeumInvoices({ payment_session_id: sessionIds, state: ["resolved"] } as any, { select: ["payment_session_id"], take: 20 }) : [],
+  ])) as [Array<{ state: string; attention_reason: string | null }>, Array<{ payment_session_id: string | null }>]
   return {
     id: String(collection.id),
     amount: collection.amount,

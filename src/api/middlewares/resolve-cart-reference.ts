@@ -11,6 +11,7 @@ import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/util
 import { CART_REFERENCE_FIELD, signCartReference, type CartReference } from "../../lib/cart-reference"
 import { isMeumProviderId, meumRegistrationFor, meumRegistrations } from "../../lib/provider-registry"
 import { SHOPPER_MESSAGES } from "../../lib/medusa-errors"
+import { collectionFactsOf } from "./request-collection-facts"
 
 type Body = { provider_id?: unknown; data?: unknown }
 
@@ -38,13 +39,8 @@ export async function resolveCartReference(req: MedusaRequest, _res: MedusaRespo
     }
 
     const paymentCollectionId = req.params.id
-    const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
-    const { data: collections } = await query.graph({
-      entity: "payment_collection",
-      fields: ["id", "cart.id"],
-      filters: { id: paymentCollectionId },
-    })
-    const collection = collections[0] as { id: string; cart?: { id?: string } | null } | undefined
+    // The guard before this middleware has usually read the collection's cart already.
+    const collection = collectionFactsOf(req, paymentCollectionId) ?? (await readCollectionCart(req, paymentCollectionId))
     if (collection) {
       const reference: CartReference = collection.cart?.id
         ? { kind: "cart", id: collection.cart.id, paymentCollectionId }
@@ -56,4 +52,10 @@ export async function resolveCartReference(req: MedusaRequest, _res: MedusaRespo
   } catch (error) {
     next(error)
   }
+}
+
+async function readCollectionCart(req: MedusaRequest, paymentCollectionId: string): Promise<{ id: string; cart?: { id?: string } | null } | undefined> {
+  const query = req.scope.resolve(ContainerRegistrationKeys.QUERY)
+  const { data } = await query.graph({ entity: "payment_collection", fields: ["id", "cart.id"], filters: { id: paymentCollectionId } })
+  return data[0] as { id: string; cart?: { id?: string } | null } | undefined
 }
