@@ -5,6 +5,9 @@
  * here — with the packed tarball in place of the registry's `medusa-payment-meum` and free ports in
  * place of 9000 and 4010. It ends as step 7 says: a shopper pays on the sandbox's checkout page and
  * the signed webhook places the order without the shopper coming back.
+ * On the way, the app (the newest Medusa, this repo's) gets the installed-package checks the tarball
+ * test makes at the lowest supported one (package/installed-plugin-checks.ts): versions seen by the
+ * plugin, every Medusa name it uses, every public export typed, its routes, its ledger tables.
  *
  * A command the README gains that this test does not know how to follow fails the test by name:
  * teach it here, or fix the README.
@@ -16,6 +19,7 @@ import os from "node:os"
 import path from "node:path"
 import { createStoreHarness, freePort, medusaEnv, runToEnd } from "../../scripts/lib/store-harness"
 import { waitUntil } from "../helpers/wait-until"
+import { compileEveryExport, hookRouteInstalled, medusaNamesMissingInApp, medusaVersionsSeenByPlugin, pluginRouteAnswers } from "../package/installed-plugin-checks"
 import { addToDefineConfig, writeFreshApp } from "./fresh-app"
 import { readQuickStart, type QuickStartAction } from "./readme-quick-start"
 
@@ -105,6 +109,7 @@ describe("the README quick start, followed by a newcomer in a brand-new Medusa a
     // The new app and its database, as create-medusa-app leaves them (migrated and seeded).
     const pg = await harness.postgres()
     const database = await harness.database(pg, `newcomer_${Date.now()}`)
+    const db = await harness.client(database.url)
     writeFreshApp(app, { databaseUrl: database.url })
     // Children get a newcomer's environment: nothing of this repo's Meum settings or jest's.
     const env: NodeJS.ProcessEnv = medusaEnv(process.env)
@@ -131,6 +136,21 @@ describe("the README quick start, followed by a newcomer in a brand-new Medusa a
         .replaceAll(`127.0.0.1:${README_SANDBOX_PORT}`, `127.0.0.1:${sandboxPort}`)
     const storeEnv = { ...env, PORT: String(medusaPort) }
     let sandbox: ReturnType<typeof startLongRunning> | undefined
+    let installedChecks: Promise<void> | undefined
+    // The installed package, as the tarball test checks it at the lowest Medusa (run beside the
+    // next steps; the type-check file is written before the store starts, so no watcher sees it).
+    const checkInstalledPackage = async () => {
+      const newest: string = require("@medusajs/medusa/package.json").version
+      const compiled = compileEveryExport(app, env)
+      compiled.catch(() => {}) // awaited below
+      expect(require(path.join(app, "node_modules/@medusajs/medusa/package.json")).version).toBe(newest)
+      expect(hookRouteInstalled(app)).toBe(true)
+      expect(await medusaVersionsSeenByPlugin(app, env)).toEqual({ "@medusajs/framework": newest, "@medusajs/core-flows": newest })
+      const imports = await medusaNamesMissingInApp(app, env)
+      expect(imports.missing).toEqual([])
+      expect(imports.checked).toBeGreaterThan(10)
+      await compiled
+    }
     let store: ReturnType<typeof startLongRunning> | undefined
 
     const follow = async (action: QuickStartAction) => {
@@ -151,6 +171,10 @@ describe("the README quick start, followed by a newcomer in a brand-new Medusa a
       if (/^npm install medusa-payment-meum$/.test(command)) {
         // The registry's package is this commit's tarball.
         await timed(`${label} ${action.where}: npm install`, () => runToEnd("npm", [...npmInstall, tarball], { cwd, env }))
+        if (action.where === "store" && !installedChecks) {
+          installedChecks = timed("installed-package checks", checkInstalledPackage)
+          installedChecks.catch(() => {}) // awaited (and reported) once the store is up
+        }
         return
       }
       if (action.where !== "store") throw new Error(`${label}: a storefront command this test does not know how to follow: ${command}`)
@@ -175,6 +199,11 @@ describe("the README quick start, followed by a newcomer in a brand-new Medusa a
       if (/^npx medusa (db:migrate|exec) /.test(command) || command === "npx medusa db:migrate") {
         const output = await timed(`${label} ${command.split(" ").slice(0, 3).join(" ")}`, () => runToEnd("sh", ["-c", command], { cwd: app, env: storeEnv }))
         if (/enable-meum/.test(command)) expect(output).not.toMatch(/missing:/)
+        if (command === "npx medusa db:migrate") {
+          // The plugin's ledger module: registered by the plugins entry, its tables made by db:migrate, empty.
+          const ledger = await db.query("SELECT (SELECT count(*) FROM meum_invoice)::int AS invoices, (SELECT count(*) FROM meum_webhook_event)::int AS deliveries")
+          expect(ledger.rows).toEqual([{ invoices: 0, deliveries: 0 }])
+        }
         return
       }
       throw new Error(`${label}: a command this test does not know how to follow: ${command}`)
@@ -190,10 +219,15 @@ describe("the README quick start, followed by a newcomer in a brand-new Medusa a
         return fetch(`${medusaUrl}/health`).then((r) => r.ok, () => false)
       }, { timeoutMs: 180_000, what: `${medusaUrl}/health` })
     )
+    if (!installedChecks) throw new Error("the quick start never installs the package in the store")
+    await installedChecks
     const fromStorefront = createRequire(path.join(storefront, "package.json"))
     const Medusa = fromStorefront("@medusajs/js-sdk").default
     const { startMeumCheckout, completeMeumCheckout } = fromStorefront(`${PACKAGE}/storefront`)
     const sdk = new Medusa({ baseUrl: medusaUrl, publishableKey: seed.publishableKey })
+    // Both providers are registered and, after enable-meum, offered in the region.
+    const { payment_providers: offered } = await sdk.store.payment.listPaymentProviders({ region_id: seed.regionId })
+    expect(offered.map((provider: { id: string }) => provider.id)).toEqual(expect.arrayContaining(["pp_meum_meum", "pp_system_default"]))
     const { cart } = await sdk.store.cart.create({ region_id: seed.regionId, email: "newcomer@example.com" })
     await sdk.store.cart.createLineItem(cart.id, { variant_id: seed.variantId, quantity: 1 })
     const { cart: withItem } = await sdk.store.cart.retrieve(cart.id)
@@ -208,7 +242,6 @@ describe("the README quick start, followed by a newcomer in a brand-new Medusa a
     expect({ status: paid.status, location: paid.headers.get("location") }).toEqual({ status: 303, location: returnUrl })
 
     // The signed webhook reaches /hooks/meum and places the order (no shopper call completes the cart).
-    const db = await harness.client(database.url)
     const orderId = await timed("paid → order", () =>
       waitUntil(async () => (await db.query("SELECT order_id FROM order_cart WHERE cart_id = $1 AND deleted_at IS NULL", [cart.id])).rows[0]?.order_id as string | undefined, {
         timeoutMs: 60_000,
@@ -240,6 +273,17 @@ describe("the README quick start, followed by a newcomer in a brand-new Medusa a
     // The shopper comes back to the return page: the same order, not a second one.
     const outcome = await completeMeumCheckout(sdk, cart.id, { maxWaitMs: 10_000 })
     expect({ kind: outcome.kind, order: outcome.order?.id }).toEqual({ kind: "order", order: orderId })
+    // The ledger knows the invoice and its paid delivery.
+    const ledger = await db.query(
+      `SELECT (SELECT count(*) FROM meum_invoice WHERE invoice_id = $1)::int AS invoices,
+              (SELECT count(*) FROM meum_webhook_event WHERE invoice_id = $1 AND event_type = 'invoice.paid')::int AS paid_deliveries`,
+      [started.invoiceId]
+    )
+    expect(ledger.rows).toEqual([{ invoices: 1, paid_deliveries: 1 }])
+    // An unsigned webhook is refused by the plugin's handler (not 404: the route exists; not 5xx);
+    // the plugin's admin route exists and sits behind Medusa's admin authentication.
+    const routes = await pluginRouteAnswers(medusaUrl)
+    expect({ ...routes, hookRefused: routes.unsignedHook >= 400 && routes.unsignedHook < 500 && routes.unsignedHook !== 404 }).toEqual({ ...routes, hookRefused: true, adminWithoutLogin: 401 })
     timings.push(`total ${((Date.now() - overall) / 1000).toFixed(1)}s`)
   })
 })
