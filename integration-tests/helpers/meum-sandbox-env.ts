@@ -99,18 +99,29 @@ export function useMeumSandbox(
  * bus. The sandbox also sends invoice.created/cancelled events, so "the next webhook processed"
  * is ambiguous: this wraps the core subscriber once and lets a test wait for the processing of
  * the deliveries it cares about (matched on the webhook body), then for all workflows to end.
+ *
+ * While a test waits that way, the core route's deliveries are processed at once instead of after
+ * Medusa's fixed 5 s (its `webhook_delay` option is not read in Medusa 2.x): the test awaits that
+ * processing anyway, and the delay cost 5 s per awaited delivery. Deliveries no test awaits (the
+ * shopper-return race of the storefront test, background invoice.created) keep Medusa's delay.
  */
 type WebhookBody = { id?: string; type?: string; data?: { invoice_id?: string } }
 type Waiter = { match: (body: WebhookBody) => boolean; remaining: number; resolve: () => void }
 const WEBHOOK_EVENT = "payment.webhook_received"
 const waiters = new Set<Waiter>()
 const INSTRUMENTED = Symbol.for("meum-tests.webhook-instrumented")
+let awaitingProcessing = 0
 
 function instrument(container: MedusaContainer) {
   const eventBus = container.resolve(Modules.EVENT_BUS) as any
   const emitter = eventBus.eventEmitter_
   if (emitter[INSTRUMENTED]) return
   emitter[INSTRUMENTED] = true
+  const emit = eventBus.emit.bind(eventBus)
+  eventBus.emit = (data: { name: string } | Array<{ name: string }>, options?: { delay?: number }) => {
+    const isWebhook = (Array.isArray(data) ? data : [data]).some((event) => event.name === WEBHOOK_EVENT)
+    return emit(data, awaitingProcessing > 0 && isWebhook && options?.delay ? { ...options, delay: 0 } : options)
+  }
   for (const listener of emitter.listeners(WEBHOOK_EVENT)) {
     emitter.removeListener(WEBHOOK_EVENT, listener)
     emitter.on(WEBHOOK_EVENT, async (event: any) => {
@@ -143,10 +154,12 @@ export async function webhooksProcessed(
     waiters.add({ match, remaining: count, resolve })
     timer = setTimeout(() => reject(new Error(`webhook processing not observed within ${timeoutMs} ms`)), timeoutMs)
   })
+  awaitingProcessing++
   try {
     await trigger()
     await done
   } finally {
+    awaitingProcessing--
     clearTimeout(timer)
   }
   await waitWorkflows()
