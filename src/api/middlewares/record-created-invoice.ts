@@ -14,7 +14,8 @@ import { isMeumProviderId } from "../../lib/provider-registry"
 import { readStoredSessionData } from "../../lib/session-data"
 import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
 import type MeumLedgerService from "../../modules/meum-ledger/service"
-import { cartAndOrder } from "../../workflows/steps/cart-and-order"
+import { cartAndOrder } from "../../workflows/steps/reconcile-inputs"
+import { collectionFactsOf } from "./request-collection-facts"
 
 export function recordCreatedInvoice(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {
   const providerId = (req.body as { provider_id?: unknown } | undefined)?.provider_id
@@ -22,14 +23,16 @@ export function recordCreatedInvoice(req: MedusaRequest, res: MedusaResponse, ne
   const collectionId = req.params.id
   res.on("finish", () => {
     if (res.statusCode !== 200) return
-    recordInvoicesOf(req.scope, collectionId).catch((error: Error) =>
+    // The guard read the collection's cart for this request; without it, it is read here.
+    const known = collectionFactsOf(req, collectionId)
+    recordInvoicesOf(req.scope, collectionId, known ? { cartId: known.cart?.id } : undefined).catch((error: Error) =>
       req.scope.resolve(ContainerRegistrationKeys.LOGGER).warn(`Meum: recording the new invoice of payment collection ${collectionId} failed (the webhook or the job records it): ${error.message}`)
     )
   })
   next()
 }
 
-async function recordInvoicesOf(container: MedusaContainer, collectionId: string): Promise<void> {
+async function recordInvoicesOf(container: MedusaContainer, collectionId: string, known?: { cartId?: string }): Promise<void> {
   const sessions = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ payment_collection_id: collectionId })) as unknown as Array<{
     id: string
     provider_id: string
@@ -39,7 +42,7 @@ async function recordInvoicesOf(container: MedusaContainer, collectionId: string
   }>
   const ours = sessions.filter((session) => isMeumProviderId(session.provider_id) && readStoredSessionData(session.data))
   if (!ours.length) return
-  const { cartId } = await cartAndOrder(container, collectionId)
+  const { cartId } = known ?? (await cartAndOrder(container, collectionId))
   const ledger = container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService
   for (const session of ours) {
     const stored = readStoredSessionData(session.data)!

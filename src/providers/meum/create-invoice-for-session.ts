@@ -77,8 +77,10 @@ function namesThisSession(externalOrderId: string, reference: string, sessionId:
   return externalOrderId !== reference || reference === sessionId
 }
 
+// Meum echoes the amount string it was sent: equal strings (same currency) need no decimal parse.
 const isOpenAsAsked = (invoice: Invoice, asked: Required<AskedFor>): boolean =>
-  isOpenInvoiceStatus(invoice.status) && invoiceMatchesAsked(invoice, asked)
+  isOpenInvoiceStatus(invoice.status) &&
+  ((invoice.amount === asked.amount && invoice.currency?.toUpperCase() === asked.currency.toUpperCase()) || invoiceMatchesAsked(invoice, asked))
 
 /**
  * Meum did not cancel a superseded invoice that is still payable: no second payable invoice is
