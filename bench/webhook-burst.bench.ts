@@ -86,7 +86,8 @@ export async function benchWebhookBurst(store: BenchStore, invoices: number, bas
     const settled = new Set<string>()
     const lastFailure = new Map<string, number>()
     for (const d of all) {
-      if (d.event_type !== "invoice.paid" || !invoiceIds.has(d.invoice_id)) continue
+      // webhook.test deliveries name no invoice (invoice_id null).
+      if (d.event_type !== "invoice.paid" || d.invoice_id === null || !invoiceIds.has(d.invoice_id)) continue
       if (d.status_code !== null && d.status_code >= 200 && d.status_code < 300) settled.add(d.invoice_id)
       else lastFailure.set(d.invoice_id, Math.max(lastFailure.get(d.invoice_id) ?? 0, d.attempt_number))
     }
@@ -125,7 +126,7 @@ export async function benchWebhookBurst(store: BenchStore, invoices: number, bas
   )
   const timeToLastOrder = lastRows[0]?.last ? lastRows[0].last.getTime() - releasedAt : NaN
 
-  const paid = deliveries.filter((d) => d.event_type === "invoice.paid" && invoiceIds.has(d.invoice_id))
+  const paid = deliveries.filter((d) => d.event_type === "invoice.paid" && d.invoice_id !== null && invoiceIds.has(d.invoice_id))
   const firstAttemptStatuses: Record<string, number> = {}
   for (const d of paid.filter((d) => d.attempt_number === 1)) {
     const key = d.status_code === null ? (d.error ?? "error") : String(d.status_code)
