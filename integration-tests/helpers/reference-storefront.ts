@@ -5,7 +5,8 @@
  * - prepareReferenceStorefront(): `npm install` in reference-storefront/ when its node_modules do
  *   not match its package-lock.json, then `next build` unless a build of the same sources exists
  *   (a hash of the app's files, its lockfile and the helper sources in src/storefront, written to
- *   .next/meum-build-hash). Both are timed and logged.
+ *   .next/meum-build-hash). Both are timed and logged; one process at a time does them (a lock
+ *   under .cache/), so a suite and the demo running side by side do not install over each other.
  * - startReferenceStorefront(): `next start` on a port, its own process group, env pointing at a
  *   Medusa store; resolves once it answers.
  * - startShopStore(): one `medusa start` (shared mode: API, subscribers and jobs in one process;
@@ -76,8 +77,52 @@ export interface PreparedStorefront {
   buildMs: number | null
 }
 
+/**
+ * One install/build at a time, across processes: the storefront suite and the demo (the browser
+ * suites) may run side by side, and the second must find the first's node_modules and .next, not
+ * write into them at the same time. A lock left by a process that died is taken over.
+ */
+async function oneAtATime<T>(log: Log, work: () => Promise<T>): Promise<T> {
+  const lock = path.join(root, ".cache", "reference-storefront-prepare.lock")
+  const holderFile = path.join(lock, "pid")
+  fs.mkdirSync(path.dirname(lock), { recursive: true })
+  let told = false
+  for (;;) {
+    try {
+      fs.mkdirSync(lock)
+      fs.writeFileSync(holderFile, String(process.pid))
+      break
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error
+    }
+    const holder = Number(fs.existsSync(holderFile) ? fs.readFileSync(holderFile, "utf8") : 0)
+    let alive = true
+    try {
+      if (holder) process.kill(holder, 0)
+    } catch {
+      alive = false
+    }
+    if (!alive) {
+      fs.rmSync(lock, { recursive: true, force: true })
+      continue
+    }
+    if (!told) log(`[reference-storefront] waiting for process ${holder || "?"} to finish installing/building it …`)
+    told = true
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  try {
+    return await work()
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true })
+  }
+}
+
 /** Installs (when needed) and builds (when the sources changed) the reference storefront. */
-export async function prepareReferenceStorefront({ log = () => {} }: { log?: Log } = {}): Promise<PreparedStorefront> {
+export function prepareReferenceStorefront({ log = () => {} }: { log?: Log } = {}): Promise<PreparedStorefront> {
+  return oneAtATime(log, () => prepare(log))
+}
+
+async function prepare(log: Log): Promise<PreparedStorefront> {
   const lockHash = sha256(fs.readFileSync(path.join(STOREFRONT_DIR, "package-lock.json")))
   let installMs: number | null = null
   const installed = fs.existsSync(nextBin) && fs.existsSync(INSTALL_MARKER) && fs.readFileSync(INSTALL_MARKER, "utf8") === lockHash
