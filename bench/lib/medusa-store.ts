@@ -112,8 +112,8 @@ export async function startBenchStore(options: BenchStoreOptions = {}): Promise<
       stopHelper = async () => {}
     } else {
       const helperPort = await freePort()
-      // BENCH_SERVER_NODE_OPTIONS (e.g. "--cpu-prof --cpu-prof-dir=.cache/prof-store"): for the measured
-      // server only (a CPU profile is written when stop() ends it).
+      // BENCH_SERVER_NODE_OPTIONS: for the measured server only, e.g. "--require bench/lib/cpu-profile-preload.js"
+      // (with BENCH_CPU_PROFILE_DIR) writes its CPU profile when stop() ends it.
       const serverEnv = process.env.BENCH_SERVER_NODE_OPTIONS ? { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ""} ${process.env.BENCH_SERVER_NODE_OPTIONS}`.trim() } : env
       const main = harness.startMedusa({ name: "server", port, env: serverEnv, logFile: logFile.replace(/\.log$/, "-server.log") })
       const helper = harness.startMedusa({ name: "helper", port: helperPort, env, logFile: logFile.replace(/\.log$/, "-helper.log") })
