@@ -248,7 +248,7 @@ medusaIntegrationTestRunner({
         await completeOrderWorkflow(getContainer()).run({ input: { orderIds: [orderId] } })
         await env.sandbox().simulate(session.data.invoice_id, "expired")
 
-        const { DEFAULT_MACHINE_SETTINGS } = await import("../../src/modules/meum-ledger/state-machine")
+        const { DEFAULT_MACHINE_SETTINGS } = await import("../../src/modules/meum-ledger/decide")
         const afterGrace = Date.now() + 901_000
         let row: any
         for (let run = 0; run < DEFAULT_MACHINE_SETTINGS.maxCompletionAttempts; run++) {

@@ -6,7 +6,7 @@ import { recordCreatedInvoice } from "./middlewares/record-created-invoice"
 export default defineMiddlewares({
   routes: [
     {
-      // The plugin's webhook route reads the exact bytes itself (hooks/meum/raw-body.ts): nothing
+      // The plugin's webhook route reads the exact bytes itself (hooks/meum/route.ts): nothing
       // is parsed before the signature is checked.
       method: ["POST"],
       matcher: "/hooks/meum",

@@ -15,7 +15,7 @@ import { MeumApiError } from "../lib/meum/errors"
 import type { MeumRegistration } from "../lib/provider-registry"
 import { MEUM_LEDGER_MODULE } from "../modules/meum-ledger"
 import type MeumLedgerService from "../modules/meum-ledger/service"
-import { MONEY_ARRIVED_REASONS } from "../modules/meum-ledger/state-machine"
+import { MONEY_ARRIVED_REASONS } from "../modules/meum-ledger/decide"
 
 export const DEFAULT_TRANSACTIONS_PER_RUN = 20
 

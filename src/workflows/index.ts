@@ -1,1 +1,1 @@
-export * from "./reconcile-meum-session"
+export { reconcileMeumSessionWorkflow, reconcileMeumSessionWorkflowId, type ReconcileMeumSessionInput, type ReconcileOutcome } from "./reconcile-meum-session"

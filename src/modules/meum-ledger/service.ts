@@ -1,7 +1,7 @@
 /**
  * The plugin's ledger, and the rules over its own tables: every adapter (webhook route, job, admin
  * routes, workflow) goes through these methods, and none of them reads another module.
- * - invoices: record an observation through the state machine (state-machine.ts; the only way a
+ * - invoices: record an observation through the state machine (decide.ts; the only way a
  *   state changes), list what is due, which paid invoices still need settling, whether an order's
  *   money arrived, what needs the merchant;
  * - webhook deliveries: claim a verified event (Meum's event id is unique: the dedupe every process
@@ -15,10 +15,9 @@ import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/postgresql"
 import { MeumCounter } from "./models/meum-counter"
 import { MeumInvoice } from "./models/meum-invoice"
 import { MeumWebhookEvent } from "./models/meum-webhook-event"
-import { ACTIVE_STATES, isAllowedTransition, nextLedgerState, type LedgerState, type Observation, type Transition } from "./state-machine"
+import { ACTIVE_STATES, isAllowedTransition, isSettledOutcome, moneyArrived, needsSettling, nextLedgerState, type LedgerState, type Observation, type SettleRow, type Transition } from "./decide"
 import { keyPrefixPattern, windowStartOf, type CounterRow } from "./counter-window"
 import { REJECTED_PREFIX, REJECTED_WINDOW_MS, rejectedCounterKey, rejectedSample, summarizeRejectedCounters, type RejectedCounts, type RejectedDelivery } from "./rejected-deliveries"
-import { isSettledOutcome, moneyArrived, needsSettling, type SettleRow } from "./settled"
 
 /** Where an invoice belongs and what Meum said, as far as the recorder knows it. */
 export interface LedgerInvoiceFacts {
@@ -206,7 +205,7 @@ export default class MeumLedgerService extends MedusaService({ MeumInvoice, Meum
     return rows as unknown as LedgerInvoiceRow[]
   }
 
-  /** Of these invoices Meum reports paid or underpaid, the ones the ledger has not settled (see settled.ts). */
+  /** Of these invoices Meum reports paid or underpaid, the ones the ledger has not settled (see decide.ts). */
   async unsettledInvoiceIds(invoiceIds: string[], now: number): Promise<string[]> {
     if (!invoiceIds.length) return []
     const rows = (await this.listMeumInvoices({ invoice_id: invoiceIds }, { select: ["invoice_id", "state", "attention_reason", "next_check_at"] })) as unknown as Array<

@@ -29,13 +29,12 @@ import type {
   UpdatePaymentOutput,
   WebhookActionResult,
 } from "@medusajs/framework/types"
-import type { MeumClient } from "../../lib/meum/client"
+import { recentPaidRead, type MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
 import { toMeumAmount } from "../../lib/meum/money"
 import { orderReferenceOf } from "../../lib/meum/external-order-id"
 import { type Invoice } from "../../lib/meum/schemas"
 import { isOpenInvoiceStatus } from "../../lib/meum/status-table"
-import { recentPaidRead } from "../../lib/meum/recent-paid-reads"
 import { sessionStatusForInvoice, type SessionStatus } from "../../lib/meum/status-table"
 import { CART_REFERENCE_FIELD, verifyCartReference } from "../../lib/cart-reference"
 import { registerMeumProvider } from "../../lib/provider-registry"

@@ -28,7 +28,7 @@ import { isMeumProviderId, meumRegistrationFor, sameMeumAccount, type MeumRegist
 import { publicInvoiceFacts, readStoredSessionData } from "../../lib/session-data"
 import { askedFromMetadata, metadataSessionId } from "../../lib/meum/invoice-checks"
 import { withdrawManualRefunds, withdrawnRefundLog } from "../../lib/manual-refund-notes"
-import { collectionOfCart, orderOfCart } from "./cart-and-order"
+import { collectionOfCart, orderOfCart } from "./reconcile-inputs"
 
 export type AdoptionResult =
   | { adopted: true; sessionId: string; paymentCollectionId: string; replacedInvoiceId?: string }

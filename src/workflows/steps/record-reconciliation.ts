@@ -9,15 +9,11 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { Invoice } from "../../lib/meum/schemas"
 import { invoicePhase } from "../../lib/meum/status-table"
 import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
-import { factsOfInvoice } from "../../modules/meum-ledger/facts-of-invoice"
 import type MeumLedgerService from "../../modules/meum-ledger/service"
-import { failureObservation, type Decision, type MerchantAction } from "../../modules/meum-ledger/decide"
-import type { Observation } from "../../modules/meum-ledger/state-machine"
-import type { ReconcileOutcome } from "../reconcile-outcome"
-import type { LocatedInvoice } from "./locate-meum-invoice"
-import type { LoadedFacts } from "./load-medusa-facts"
+import { factsOfInvoice, failureObservation, type Decision, type MerchantAction, type Observation } from "../../modules/meum-ledger/decide"
+import type { ReconcileOutcome } from "../reconcile-meum-session"
+import { cartAndOrder, type LoadedFacts, type LocatedInvoice } from "./reconcile-inputs"
 import { retireDuplicatePaymentRecords, type AdoptedInvoice } from "./adopt-paid-invoice"
-import { cartAndOrder } from "./cart-and-order"
 
 export interface RecordInput {
   located: LocatedInvoice

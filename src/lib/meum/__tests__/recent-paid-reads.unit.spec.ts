@@ -1,4 +1,4 @@
-import { recentPaidRead, rememberPaidRead } from "../recent-paid-reads"
+import { recentPaidRead, rememberPaidRead } from "../client"
 import type { Invoice } from "../schemas"
 
 const invoice = (status: Invoice["status"]): Invoice => ({ id: "inv_1", status }) as unknown as Invoice
@@ -22,7 +22,7 @@ describe("recent paid reads", () => {
     const account = {}
     rememberPaidRead(account, invoice("paid"), 1_000)
     jest.isolateModules(() => {
-      const again = require("../recent-paid-reads") as typeof import("../recent-paid-reads")
+      const again = require("../client") as typeof import("../client")
       expect(again.recentPaidRead(account, "inv_1", 1_001)?.status).toBe("paid")
     })
   })

@@ -5,8 +5,7 @@
  * cells and checks that the state only decides whether the merchant holds the invoice (and the
  * transition), never which action runs.
  */
-import { decide, handedToMerchant, type DecisionInput, type MedusaFacts } from "../decide"
-import { ATTENTION_REASONS, LEDGER_STATES, nextLedgerState } from "../state-machine"
+import { ATTENTION_REASONS, decide, handedToMerchant, LEDGER_STATES, nextLedgerState, type DecisionInput, type MedusaFacts } from "../decide"
 import { INVOICE_PHASE } from "../../../lib/meum/status-table"
 import type { ReadInvoiceStatus } from "../../../lib/meum/schemas"
 

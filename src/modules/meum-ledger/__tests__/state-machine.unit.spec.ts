@@ -7,7 +7,7 @@ import {
   nextLedgerState,
   type LedgerState,
   type Observation,
-} from "../state-machine"
+} from "../decide"
 
 const at = (state: LedgerState, attempts = 0) => ({ state, attempts })
 

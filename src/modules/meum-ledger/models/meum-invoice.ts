@@ -1,5 +1,5 @@
 import { model } from "@medusajs/framework/utils"
-import { LEDGER_STATES } from "../state-machine"
+import { LEDGER_STATES } from "../decide"
 
 /**
  * What the plugin knows about one Meum invoice. Written only by the server (webhook route, job,

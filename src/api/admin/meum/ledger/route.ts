@@ -10,7 +10,7 @@ import { z } from "zod"
 import { MEUM_LEDGER_MODULE } from "../../../../modules/meum-ledger"
 import type MeumLedgerService from "../../../../modules/meum-ledger/service"
 import { ATTENTION_FILTER_STATES } from "../../../../modules/meum-ledger/service"
-import { LEDGER_STATES } from "../../../../modules/meum-ledger/state-machine"
+import { LEDGER_STATES } from "../../../../modules/meum-ledger/decide"
 import { actionsFor } from "./actions"
 
 const querySchema = z.object({

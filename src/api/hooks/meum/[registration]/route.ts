@@ -5,7 +5,7 @@
  */
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { meumRegistrationById } from "../../../../lib/provider-registry"
-import { handleMeumWebhook } from "../handle-webhook"
+import { handleMeumWebhook } from "../route"
 
 export async function POST(req: MedusaRequest, res: MedusaResponse) {
   const registration = meumRegistrationById(req.scope, String(req.params.registration ?? ""))

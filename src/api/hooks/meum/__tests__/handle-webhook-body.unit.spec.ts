@@ -6,7 +6,7 @@
  */
 import { PassThrough } from "node:stream"
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
-import { handleMeumWebhook } from "../handle-webhook"
+import { handleMeumWebhook } from "../route"
 import type { MeumRegistration } from "../../../../lib/provider-registry"
 import MeumLedgerService from "../../../../modules/meum-ledger/service"
 

@@ -5,7 +5,7 @@
 import { createServer, request as httpRequest, type IncomingMessage } from "node:http"
 import type { AddressInfo } from "node:net"
 import { PassThrough } from "node:stream"
-import { readRawBody } from "../raw-body"
+import { readRawBody } from "../route"
 
 type FakeRequest = IncomingMessage & { rawBody?: unknown }
 

@@ -6,7 +6,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { meumRegistrations, registeredMeumProviders, type MeumRegistration } from "../../../../lib/provider-registry"
 import type { Invoice } from "../../../../lib/meum/schemas"
-import { sessionIdFinder } from "../session-of-invoice"
+import { sessionIdFinder } from "../route"
 
 const REGISTRY_KEY = Symbol.for("medusa-payment-meum.provider-registry.by-options")
 

@@ -5,7 +5,7 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError } from "@medusajs/framework/utils"
 import { z } from "zod"
-import { runReconcileMeumSession } from "../../../../../../workflows/run-reconcile-meum-session"
+import { runReconcileMeumSession } from "../../../../../../workflows/reconcile-meum-session"
 import { MEUM_LEDGER_MODULE } from "../../../../../../modules/meum-ledger"
 import type MeumLedgerService from "../../../../../../modules/meum-ledger/service"
 

@@ -2,7 +2,7 @@
 import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { MedusaError, Modules } from "@medusajs/framework/utils"
 import { z } from "zod"
-import { runReconcileMeumSession } from "../../../../../../workflows/run-reconcile-meum-session"
+import { runReconcileMeumSession } from "../../../../../../workflows/reconcile-meum-session"
 
 const paramsSchema = z.object({ id: z.string().regex(/^payses_[A-Za-z0-9]+$/, "must be a payment session id") })
 

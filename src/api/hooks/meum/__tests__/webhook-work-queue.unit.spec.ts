@@ -1,4 +1,4 @@
-import { SessionWorkQueue } from "../session-work-queue"
+import { SessionWorkQueue } from "../webhook-work-queue"
 
 /** A task whose completion the test controls. */
 function gate<T>(value: T) {
