@@ -2,11 +2,11 @@
  * Creates (or recovers) the one invoice of a payment session. Invariants:
  * - the returned invoice is open and is the one this session asked for (amount, currency, and
  *   the session id in its metadata — or, when Meum's create answer has no metadata, an
- *   external_order_id only this session can have sent; else it is read back). Meum dedupes creation by external_order_id and may hand back an
- *   existing invoice *in any status* (docs: "returns the existing invoice rather than a
- *   duplicate"), or refuse with 409 (listed, unexplained). Such an answer is never used: an open
- *   invoice of a superseded session of ours is cancelled, and the next external_order_id of the
- *   documented sequence is tried (src/lib/meum/external-order-id.ts) — whichever way Meum dedupes
+ *   external_order_id only this session can have sent; else it is read back). Meum dedupes
+ *   creation by external_order_id and may hand back an existing invoice *in any status* (docs:
+ *   "returns the existing invoice rather than a duplicate"), or refuse with 409 (listed,
+ *   unexplained). Such an answer is never used: an open invoice of a superseded session of ours
+ *   is cancelled, and the next external_order_id of the documented sequence is tried (src/lib/meum/external-order-id.ts) — whichever way Meum dedupes
  *   (any status, open only, not at all), the shopper ends with a payable invoice;
  * - a create that may have reached Meum (timeout, 5xx) is never sent again blindly: it is
  *   recovered by listing invoices by that external_order_id, or reported.
