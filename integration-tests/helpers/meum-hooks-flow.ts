@@ -19,6 +19,21 @@ export async function cartWithOpenInvoice(flow: StoreFlow, sandbox: MeumSandbox,
   return { cartId: cart.id, session, invoiceId }
 }
 
+/**
+ * `count` carts as `cartWithOpenInvoice` makes them, prepared `concurrency` at a time (each with
+ * its own email: Medusa creates a guest customer per new email), in order.
+ */
+export async function cartsWithOpenInvoices(flow: StoreFlow, sandbox: MeumSandbox, variantId: string, count: number, concurrency = 1) {
+  const carts: Array<Awaited<ReturnType<typeof cartWithOpenInvoice>>> = []
+  for (let first = 0; first < count; first += concurrency) {
+    const batch = Array.from({ length: Math.min(concurrency, count - first) }, (_, i) =>
+      cartWithOpenInvoice(flow, sandbox, variantId, `shopper-${first + i}@example.com`)
+    )
+    carts.push(...(await Promise.all(batch)))
+  }
+  return carts
+}
+
 /** Pays at Meum while every webhook is lost on the way. */
 export async function payWithWebhooksLost(sandbox: MeumSandbox, invoiceId: string, outcome: "paid" | "underpaid" | "expired" = "paid") {
   sandbox.setFaults({ webhook_drop_rate: 1 })

@@ -21,10 +21,9 @@ export interface SandboxEnv {
 /**
  * The sandbox answers as Meum's documentation allows, strictest reading by default (UUID ids,
  * dedupe returning an invoice in any status, checkout_url null once not payable, a minimal
- * status body, the landing page's create response, 30 creates / min). A variant suite re-runs a
- * whole suite with another documented reading: MEUM_SANDBOX_ID_STYLE=inv,
- * MEUM_SANDBOX_DEDUPE=open|off|conflict (see integration-tests/http/variants/); the checkout suite
- * switches the sandbox's settings at run time instead, sharing one Medusa boot.
+ * status body, the landing page's create response, 30 creates / min). MEUM_SANDBOX_ID_STYLE=inv and
+ * MEUM_SANDBOX_DEDUPE=open|off|conflict run a suite against another documented reading; the
+ * checkout and reliability suites run theirs under each reading themselves (run-time settings).
  */
 export const sandboxVariant = () => ({
   idStyle: (process.env.MEUM_SANDBOX_ID_STYLE === "inv" ? "inv" : "uuid") as "inv" | "uuid",
