@@ -23,7 +23,7 @@ export async function cartWithOpenInvoice(flow: StoreFlow, sandbox: MeumSandbox,
  * `count` carts as `cartWithOpenInvoice` makes them, prepared `concurrency` at a time (each with
  * its own email: Medusa creates a guest customer per new email), in order.
  */
-export async function cartsWithOpenInvoices(flow: StoreFlow, sandbox: MeumSandbox, variantId: string, count: number, concurrency = 1) {
+export async function cartsWithOpenInvoices(flow: StoreFlow, sandbox: MeumSandbox, variantId: string, count: number, concurrency = 4) {
   const carts: Array<Awaited<ReturnType<typeof cartWithOpenInvoice>>> = []
   for (let first = 0; first < count; first += concurrency) {
     const batch = Array.from({ length: Math.min(concurrency, count - first) }, (_, i) =>
