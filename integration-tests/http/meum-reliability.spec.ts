@@ -276,7 +276,7 @@ medusaIntegrationTestRunner({
         try {
           env.sandbox().setFaults({ webhook_hold: true, webhook_duplicates: 2 })
           for (const { invoiceId } of carts) await env.sandbox().simulate(invoiceId, "paid")
-          const ids = new Set(carts.map((c) => c.invoiceId))
+          const ids = new Set<string | null>(carts.map((c) => c.invoiceId))
           const answered = env.sandbox().waitForDeliveries(
             (all) => all.filter((d) => ids.has(d.invoice_id) && d.event_type === "invoice.paid").length >= 16,
             { timeoutMs: 60_000 }
