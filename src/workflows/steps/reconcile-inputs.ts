@@ -227,14 +227,20 @@ export const loadMedusaFactsStep = createStep(
   async ({ located, read, merchant }: { located: LocatedInvoice; read: ReadInvoiceResult; merchant?: MerchantAction }, { container }) => {
     const ledger = container.resolve(MEUM_LEDGER_MODULE) as MeumLedgerService
     const invoiceId = read.invoice?.id ?? located.invoiceId
-    const row = invoiceId && !located.skip ? await ledger.findInvoiceRow(invoiceId) : undefined
     const registration = meumRegistrationFor(container, located.providerId)
     const graceMs = (registration?.options.orderFirstGraceSeconds ?? 0) * 1000
     const lifetimeMs = registration ? registration.options.invoiceLifetimeMinutes * 60_000 : undefined
     const invoice = read.invoice
-    if (located.skip || !invoice) return new StepResponse<LoadedFacts>({ row, graceMs, lifetimeMs })
+    if (located.skip || !invoice) {
+      const row = invoiceId && !located.skip ? await ledger.findInvoiceRow(invoiceId) : undefined
+      return new StepResponse<LoadedFacts>({ row, graceMs, lifetimeMs })
+    }
 
-    const [found] = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ id: located.sessionId }, { relations: ["payment"] })) as unknown as SessionRow[]
+    // The ledger row and the session do not depend on each other: read at once.
+    const [row, [found]] = (await Promise.all([
+      ledger.findInvoiceRow(invoice.id),
+      container.resolve(Modules.PAYMENT).listPaymentSessions({ id: located.sessionId }, { relations: ["payment"] }),
+    ])) as unknown as [LedgerInvoiceRow | undefined, SessionRow[]]
     const session = found && readStoredSessionData(found.data)?.invoice_id === invoice.id ? found : await holderOf(container, invoice)
     // The session's own registration decides the checkout mode; an orphaned invoice has no session to decide for.
     const mode = meumRegistrationFor(container, session?.provider_id ?? located.providerId)?.options.orderFirst ? "order_first" : "pay_first"

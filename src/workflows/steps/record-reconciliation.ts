@@ -12,7 +12,7 @@ import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
 import type MeumLedgerService from "../../modules/meum-ledger/service"
 import { factsOfInvoice, failureObservation, type Decision, type MerchantAction, type Observation } from "../../modules/meum-ledger/decide"
 import type { ReconcileOutcome } from "../reconcile-meum-session"
-import { cartAndOrder, type LoadedFacts, type LocatedInvoice } from "./reconcile-inputs"
+import { orderOfCart, type LoadedFacts, type LocatedInvoice } from "./reconcile-inputs"
 import { retireDuplicatePaymentRecords, type AdoptedInvoice } from "./adopt-paid-invoice"
 
 export interface RecordInput {
@@ -22,7 +22,7 @@ export interface RecordInput {
   facts: LoadedFacts
   decision: Decision
   /** The session the capture branch worked on (the located one, or the one that adopted the invoice). */
-  captureTarget?: { sessionId: string; paymentCollectionId?: string }
+  captureTarget?: { sessionId: string; cartId?: string; paymentCollectionId?: string }
   completion?: { error?: string }
   adopted?: AdoptedInvoice
   cancelled?: { error?: string }
@@ -41,15 +41,22 @@ export interface RecordResult {
   refused?: string
 }
 
-async function placed(container: MedusaContainer, sessionId: string): Promise<{ captured: boolean; cartId?: string; orderId?: string }> {
-  const [session] = (await container.resolve(Modules.PAYMENT).listPaymentSessions({ id: sessionId }, { relations: ["payment", "payment.captures"] })) as Array<{
-    payment_collection_id: string
-    payment?: { captured_at?: Date | string | null; captures?: unknown[] | null } | null
-  }>
+/**
+ * Did the capture branch place the order? `cartId` is the cart of the session's payment collection
+ * as the run already read it (a session never changes collection): only its order is read again,
+ * at the same time as the session.
+ */
+async function placed(container: MedusaContainer, sessionId: string, cartId: string | undefined): Promise<{ captured: boolean; cartId?: string; orderId?: string }> {
+  const [[session], orderId] = await Promise.all([
+    container.resolve(Modules.PAYMENT).listPaymentSessions({ id: sessionId }, { relations: ["payment", "payment.captures"] }) as unknown as Promise<
+      Array<{ payment?: { captured_at?: Date | string | null; captures?: unknown[] | null } | null }>
+    >,
+    cartId ? orderOfCart(container, cartId) : Promise.resolve(undefined),
+  ])
   if (!session) return { captured: false }
   // An accepted underpayment captures only what was received: a capture, not a fully captured payment.
   const captured = Boolean(session.payment?.captured_at) || Boolean(session.payment?.captures?.length)
-  return { captured, ...(await cartAndOrder(container, session.payment_collection_id)) }
+  return { captured, ...(cartId ? { cartId, orderId } : {}) }
 }
 
 export const recordReconciliationStep = createStep("record-meum-reconciliation", async (input: RecordInput, { container: scope }) => {
@@ -93,7 +100,7 @@ export const recordReconciliationStep = createStep("record-meum-reconciliation",
         break
       }
       const target = input.captureTarget!
-      const after = await placed(container, target.sessionId)
+      const after = await placed(container, target.sessionId, target.cartId)
       orderId = after.orderId
       if (!after.captured || (after.cartId && !after.orderId)) {
         error = !after.captured
