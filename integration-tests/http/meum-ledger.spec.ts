@@ -298,6 +298,18 @@ medusaIntegrationTestRunner({
       )
     })
 
+    it("reports a refused underpayment's shortfall from what the server recorded, whatever the session data says", async () => {
+      const { session, invoiceId } = await cartWithSession()
+      await payWithWebhooksLost(invoiceId, "underpaid")
+      // Session data is shopper-writable: a changed "amount" there must not move the shortfall the merchant refunds against.
+      await dbConnection.raw(`UPDATE payment_session SET data = jsonb_set(data, '{amount}', '"1000.00"') WHERE id = ?`, [session.id])
+      const headers = await adminAuthHeaders(api, getContainer())
+      const rejected = await api.post(`/admin/meum/payment-sessions/${session.id}/underpaid`, { decision: "reject", note: "refunding" }, { headers, validateStatus: () => true })
+      expect(rejected.status).toBe(200)
+      expect(rejected.data).toEqual(expect.objectContaining({ decision: "reject", paid_amount: "20.50", shortfall: "20.5" }))
+      expect((await sessionState(getContainer(), session.id)).data).toEqual(expect.objectContaining({ meum_shortfall: "20.5" }))
+    })
+
     it("an accepted shortfall whose order could not be placed is finished by the next click, capturing what was received once", async () => {
       const { cartId, session, invoiceId } = await cartWithSession()
       await payWithWebhooksLost(invoiceId, "underpaid")

@@ -10,7 +10,6 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { MathBN, Modules } from "@medusajs/framework/utils"
 import type { Invoice } from "../../lib/meum/schemas"
 import { meumRegistrationFor } from "../../lib/provider-registry"
-import { readStoredSessionData } from "../../lib/session-data"
 import { isSealedAcceptance, sealAcceptedUnderpayment, UNDERPAID_DECISION_FIELD } from "../../lib/underpaid-decision-seal"
 
 interface SessionRow {
@@ -28,7 +27,8 @@ export const settleUnderpaymentStep = createStep(
     const payment = container.resolve(Modules.PAYMENT)
     const [session] = (await payment.listPaymentSessions({ id: sessionId })) as unknown as SessionRow[]
     const paid = invoice.paid_amount ?? "0"
-    const shortfall = MathBN.sub(readStoredSessionData(session.data)!.amount, paid).toString()
+    // From the session's amount column, which only Medusa writes: session data is shopper-writable.
+    const shortfall = MathBN.sub(session.amount, paid).toString()
     const registration = meumRegistrationFor(container, session.provider_id)!
     const accepted = { sessionId: session.id, invoiceId: invoice.id, paidAmount: paid }
     if (decision === "accept" && !isSealedAcceptance(session.data, accepted, registration.options.apiKey)) {
@@ -39,6 +39,6 @@ export const settleUnderpaymentStep = createStep(
       const data = { ...session.data, paid_amount: paid, meum_shortfall: shortfall, [UNDERPAID_DECISION_FIELD]: "rejected" }
       await payment.updatePaymentSession({ id: session.id, data, amount: session.amount, currency_code: session.currency_code, status: "canceled" })
     }
-    return new StepResponse({ paidAmount: paid, shortfall, currency: readStoredSessionData(session.data)!.currency })
+    return new StepResponse({ paidAmount: paid, shortfall, currency: session.currency_code.toUpperCase() })
   }
 )
