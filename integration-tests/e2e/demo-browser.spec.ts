@@ -9,7 +9,7 @@ import net from "node:net"
 import path from "node:path"
 import axios from "axios"
 import type { Browser } from "playwright-core"
-import { buyWithCrypto, launchChromium, portIsFree, startDemo, type RunningDemo } from "../helpers/demo-run"
+import { buyWithCrypto, launchChromium, listenerOf, portIsFree, startDemo, type RunningDemo } from "../helpers/demo-run"
 
 jest.setTimeout(10 * 60 * 1000)
 
@@ -109,7 +109,7 @@ it("stops every process and frees every port on Ctrl-C, even with a browser conn
   const closedByDemo = new Promise<void>((resolve) => lingering.once("close", () => resolve()))
   expect(await demo.interrupt()).toBe(0)
   await closedByDemo
-  for (const port of Object.values(demo.ports)) {
-    expect(await portIsFree(port)).toBe(true)
+  for (const [name, port] of Object.entries(demo.ports)) {
+    expect({ name, port, free: await portIsFree(port), listener: await listenerOf(port) }).toEqual({ name, port, free: true, listener: "" })
   }
 })

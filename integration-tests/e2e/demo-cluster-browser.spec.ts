@@ -6,7 +6,7 @@
 import fs from "node:fs"
 import path from "node:path"
 import type { Browser } from "playwright-core"
-import { buyWithCrypto, launchChromium, portIsFree, startDemo, type RunningDemo } from "../helpers/demo-run"
+import { buyWithCrypto, launchChromium, listenerOf, portIsFree, startDemo, type RunningDemo } from "../helpers/demo-run"
 
 jest.setTimeout(10 * 60 * 1000)
 
@@ -100,6 +100,6 @@ it("stops every process of the layout on Ctrl-C and frees its ports", async () =
   expect(await demo.interrupt()).toBe(0)
   const redisPort = Number(new URL(layout.redis).port)
   for (const port of [...Object.values(demo.ports), ...layout.servers, ...layout.workers, redisPort]) {
-    expect(await portIsFree(port)).toBe(true)
+    expect({ port, free: await portIsFree(port), listener: await listenerOf(port) }).toEqual({ port, free: true, listener: "" })
   }
 })

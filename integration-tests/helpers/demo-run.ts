@@ -3,7 +3,7 @@
  * its URLs, stopped with Ctrl-C; Debian's Chromium through playwright-core; the shopper's path
  * from the demo storefront through Meum's hosted page to the order page.
  */
-import { spawn, type ChildProcess } from "node:child_process"
+import { execFile, spawn, type ChildProcess } from "node:child_process"
 import path from "node:path"
 import { chromium, type Browser, type Page } from "playwright-core"
 import { freePort, portIsFree } from "../../scripts/lib/ports"
@@ -11,6 +11,13 @@ import { freePort, portIsFree } from "../../scripts/lib/ports"
 const root = path.resolve(__dirname, "../..")
 
 export { freePort, portIsFree }
+
+/** Who listens on a port (ss's line, with the process), "" when nobody: says what a failed "port freed" check found. */
+export function listenerOf(port: number): Promise<string> {
+  return new Promise((resolve) =>
+    execFile("ss", ["-Hltnp", `sport = :${port}`], (error, stdout) => resolve(error ? `(ss failed: ${error.message})` : stdout.trim()))
+  )
+}
 
 export interface RunningDemo {
   child: ChildProcess

@@ -26,6 +26,7 @@ import path from "node:path"
 import type { Client } from "pg"
 import type { MeumSandbox } from "../../src/sandbox"
 import { freePort } from "../../scripts/lib/ports"
+import { endProcessGroup } from "../../scripts/lib/process-group"
 import { createStoreHarness, medusaEnv, runToEnd, type MedusaProcess } from "../../scripts/lib/store-harness"
 import type { SeededStore } from "./seed-store"
 
@@ -176,22 +177,6 @@ export interface StorefrontOptions {
   logFile: string
 }
 
-function endGroup(child: ChildProcess, exited: Promise<unknown>): Promise<void> {
-  return (async () => {
-    const signal = (sig: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, sig)
-      } catch {}
-    }
-    if (child.exitCode === null && child.signalCode === null) {
-      signal("SIGTERM")
-      const timer = setTimeout(() => signal("SIGKILL"), 10_000)
-      await exited
-      clearTimeout(timer)
-    }
-  })()
-}
-
 /** `next start` of the built app. Resolves once it answers HTTP. */
 export async function startReferenceStorefront(options: StorefrontOptions): Promise<RunningStorefront> {
   const url = `http://localhost:${options.port}`
@@ -217,7 +202,7 @@ export async function startReferenceStorefront(options: StorefrontOptions): Prom
   void exited.then(() => (gone = true))
   const logs = () => (fs.existsSync(options.logFile) ? fs.readFileSync(options.logFile, "utf8") : "")
   const stop = async () => {
-    await endGroup(child, exited)
+    await endProcessGroup(child, exited, "SIGTERM")
     try {
       fs.closeSync(out)
     } catch {}

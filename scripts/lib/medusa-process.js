@@ -6,6 +6,7 @@
 const fs = require("node:fs")
 const path = require("node:path")
 const { spawn } = require("node:child_process")
+const { endProcessGroup } = require("./process-group")
 
 const root = path.resolve(__dirname, "../..")
 const medusaBin = path.join(root, "node_modules/.bin/medusa")
@@ -20,20 +21,11 @@ function startMedusaProcess({ command = "start", args = [], port, env, logFile, 
     stdio: ["ignore", out, out],
   })
   const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })))
-  const signalGroup = (signal) => {
-    try {
-      process.kill(-child.pid, signal)
-    } catch {}
-  }
   let ended
   const end = (signal) =>
     (ended ??= (async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        signalGroup(signal)
-        await exited
-      } else {
-        signalGroup(signal) // forked children may outlive the parent
-      }
+      // The whole group, until its port is free: Medusa's CLI forks the server.
+      await endProcessGroup(child, exited, signal)
       try {
         fs.closeSync(out)
       } catch {}
