@@ -22,16 +22,16 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { meumRegistrations, sameMeumAccount, type MeumRegistration } from "../../../lib/provider-registry"
 import { cartIdOfInvoice, orderReferenceOf } from "../../../lib/meum/external-order-id"
 import type { Invoice } from "../../../lib/meum/schemas"
+import { signatureValueCapExceeded } from "../../../lib/meum/webhook-signature"
 import {
   fetchVerifiedInvoice,
   isWebhookTestEvent,
   rejectionOf,
-  signatureValueCapExceeded,
   UNKNOWN_INVOICE_REASON,
   verifyForRegistrations,
   type SessionIdFinder,
   type VerifyAndFetchResult,
-} from "../../../lib/meum/webhook-signature"
+} from "../../../lib/meum/verified-delivery"
 import { readStoredSessionData } from "../../../lib/session-data"
 import { VERIFIED_TEST_OUTCOME } from "../../../lib/webhook-action"
 import { MEUM_LEDGER_MODULE } from "../../../modules/meum-ledger"
