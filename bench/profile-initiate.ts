@@ -8,7 +8,7 @@
  * The second argument is the sandbox's create answer: "landing" (its default, the documented
  * nine fields, no metadata) or "full" (the API reference's whole invoice object).
  * PROFILE_MEMO_INTL=1 memoises Intl.NumberFormat per (locale, options) in this process: what a
- * per-currency memo in src/lib/meum/money.ts would save (an experiment, src is not changed).
+ * per-currency memo in src/lib/meum/invoice.ts (money) would save (an experiment, src is not changed).
  */
 import http from "node:http"
 import axios, { type AxiosInstance, type InternalAxiosRequestConfig } from "axios"

@@ -16,7 +16,7 @@ import { capturesForCollection, ordersForCart, sessionState } from "../helpers/m
 import { TEST_API_KEY, TEST_WEBHOOK_SECRET, useMeumSandbox, webhooksProcessed, invoiceEvent } from "../helpers/meum-sandbox-env"
 import type { DedupeMode, IdStyle } from "../../src/sandbox/settings"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { orderReferenceOf } from "../../src/lib/meum/external-order-id"
+import { orderReferenceOf } from "../../src/lib/meum/invoice"
 
 jest.setTimeout(180 * 1000)
 

@@ -17,9 +17,8 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { MeumClient } from "../lib/meum/client"
 import { MeumApiError } from "../lib/meum/errors"
-import { type Invoice } from "../lib/meum/schemas"
-import { OPEN_INVOICE_STATUSES } from "../lib/meum/status-table"
-import { readStoredSessionData } from "../lib/session-data"
+import { type Invoice, OPEN_INVOICE_STATUSES } from "../lib/meum/invoice"
+import { readStoredSessionData } from "../lib/provider-registry"
 
 export interface AbandonedSweepOptions {
   /** Invoices younger than this are not judged (default 5 minutes). */

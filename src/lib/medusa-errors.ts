@@ -9,7 +9,7 @@
  */
 import { MedusaError } from "@medusajs/framework/utils"
 import { MeumApiError } from "./meum/errors"
-import { InvalidAmountError } from "./meum/money"
+import { InvalidAmountError } from "./meum/invoice"
 
 export interface OperatorLog {
   error(message: string): unknown

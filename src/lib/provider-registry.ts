@@ -10,9 +10,14 @@
  * `pp_meum_meum`, `pp_meum_meum_second`, … The registry holds one entry per distinct set of
  * options (keyed by their JSON): identical options share an entry and its client, different
  * options add one, and no registration ever closes another's client.
+ *
+ * Also the payment session `data` the provider writes (the last section): every other part of
+ * the plugin reads a session's invoice through readStoredSessionData.
  */
+import { z } from "zod"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { MeumClient } from "./meum/client"
+import { isOpenInvoiceStatus, type Invoice, type ReadInvoiceStatus } from "./meum/invoice"
 import { parseMeumProviderOptions, type MeumProviderOptions } from "./provider-options"
 
 /** The provider id of the default registration (`id: "meum"`). */
@@ -160,4 +165,58 @@ export function meumRegistrationFor(container: Resolver, providerId: unknown): M
 /** A registration by its medusa-config id ("meum", "meum_second"), for /hooks/meum/:registration. */
 export function meumRegistrationById(container: Resolver, registrationId: string): MeumRegistration | undefined {
   return meumRegistrations(container).find((registration) => registration.registrationId === registrationId)
+}
+
+// ─── The session data the provider writes ───
+/**
+ * The payment session `data` this provider writes. Medusa's store API returns it to browsers
+ * (`payment_collection.payment_sessions[].data`), so it holds only public facts about the
+ * invoice: never the API key, a secret or a signature.
+ */
+export const storedSessionDataSchema = z.looseObject({
+  invoice_id: z.string().min(1),
+  session_id: z.string().optional(),
+  amount: z.string(),
+  currency: z.string(),
+  external_order_id: z.string().optional(),
+  cart_id: z.string().optional(),
+})
+export type StoredSessionData = z.infer<typeof storedSessionDataSchema>
+
+export interface PublicInvoiceFacts {
+  invoice_id: string
+  /** Only while the invoice can be paid (Meum itself sends null once it cannot). */
+  checkout_url: string | null
+  expires_at: string | null
+  status: ReadInvoiceStatus
+  /** Meum's own word when it is not one of the documented statuses (shown in admin). */
+  reported_status?: string | null
+  amount: string
+  currency: string
+  paid_amount: string | null
+  output_asset: string | null
+  transaction_hash: string | null
+  paid_at: string | null
+}
+
+export function publicInvoiceFacts(invoice: Invoice): PublicInvoiceFacts {
+  return {
+    invoice_id: invoice.id,
+    checkout_url: isOpenInvoiceStatus(invoice.status) ? invoice.checkout_url : null,
+    expires_at: invoice.expires_at ?? null,
+    status: invoice.status,
+    ...(invoice.status === "unknown" ? { reported_status: invoice.reported_status } : {}),
+    amount: invoice.amount,
+    currency: invoice.currency,
+    paid_amount: invoice.paid_amount ?? null,
+    output_asset: invoice.output_asset ?? null,
+    transaction_hash: invoice.transaction_hash ?? null,
+    paid_at: invoice.paid_at ?? null,
+  }
+}
+
+/** Reads our fields back from a session's data; undefined when no invoice was ever created. */
+export function readStoredSessionData(data: Record<string, unknown> | undefined): StoredSessionData | undefined {
+  const parsed = storedSessionDataSchema.safeParse(data ?? {})
+  return parsed.success ? parsed.data : undefined
 }

@@ -1,6 +1,6 @@
 /**
  * Webhook → Medusa action, for Medusa's core route `/hooks/payment/meum_meum`: the delivery is
- * verified and its invoice re-fetched by `verifyAndFetchInvoice` (src/lib/meum/verified-delivery.ts,
+ * verified and its invoice re-fetched by `verifyAndFetchInvoice` (src/lib/meum/webhook-signature.ts,
  * as /hooks/meum does). `captured` is reported with the session amount in major units; paid
  * invoices whose amount/currency differ from what was asked are logged loudly and not acted on.
  */
@@ -8,9 +8,8 @@ import { BigNumber } from "@medusajs/framework/utils"
 import type { Logger, ProviderWebhookPayload, WebhookActionResult } from "@medusajs/framework/types"
 import type { MeumClient } from "./meum/client"
 import { isKnownWebhookEventType } from "./meum/schemas"
-import { STATUS_OF_EVENT, webhookActionForEvent } from "./meum/status-table"
-import { verifyAndFetchInvoice } from "./meum/verified-delivery"
-import { askedFromMetadata, isPaidAsAsked } from "./meum/invoice-checks"
+import { askedFromMetadata, isPaidAsAsked, STATUS_OF_EVENT, webhookActionForEvent } from "./meum/invoice"
+import { verifyAndFetchInvoice } from "./meum/webhook-signature"
 import type { MeumProviderOptions } from "./provider-options"
 
 type WebhookPayload = ProviderWebhookPayload["payload"]

@@ -5,7 +5,7 @@
  */
 import express, { type Router } from "express"
 import { z } from "zod"
-import { decimalStringSchema } from "../lib/meum/schemas"
+import { decimalStringSchema } from "../lib/meum/invoice"
 import { faultsPatchSchema, type FaultSwitches } from "./fault-switches"
 import { SandboxStateError, type InvoiceStore } from "./invoice-store"
 import { sendError } from "./http-api"

@@ -1,4 +1,4 @@
-import { isOpenInvoiceStatus } from "../lib/meum/status-table"
+import { isOpenInvoiceStatus } from "../lib/meum/invoice"
 /**
  * The hosted checkout page at each invoice's checkout_url (Meum's pay.meum.io/{invoiceId}):
  * amount, currency, expiry and a token/network choice, with buttons to pay in full, pay less

@@ -5,8 +5,7 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from "express"
 import { z } from "zod"
-import { decimalStringSchema, invoiceStatusSchema } from "../lib/meum/schemas"
-import { isOpenInvoiceStatus } from "../lib/meum/status-table"
+import { decimalStringSchema, invoiceStatusSchema, isOpenInvoiceStatus } from "../lib/meum/invoice"
 import type { FaultSwitches } from "./fault-switches"
 import { SandboxStateError, type InvoiceStore, type SandboxInvoice } from "./invoice-store"
 import type { SlidingWindowRateLimiter } from "./rate-limiter"

@@ -5,8 +5,7 @@
  */
 import { EventEmitter } from "node:events"
 import BigNumber from "bignumber.js"
-import { type InvoiceStatus } from "../lib/meum/schemas"
-import { isOpenInvoiceStatus } from "../lib/meum/status-table"
+import { type InvoiceStatus, isOpenInvoiceStatus } from "../lib/meum/invoice"
 import { fakeTransactionHash } from "./ids"
 
 /**

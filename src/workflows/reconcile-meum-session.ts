@@ -17,23 +17,29 @@
  * The cart lock is taken here rather than by processPaymentWorkflow.runAsStep: core's lock step
  * skips itself inside a sub-workflow, and a shopper's own completion must wait for this capture.
  * Callers use runReconcileMeumSession (at the end of this file), which also records a run that
- * failed half way. What the run reads before deciding is in ./steps/reconcile-inputs.ts; how it is
- * recorded, in ./steps/record-reconciliation.ts; the steps that wrap one call are here.
+ * failed half way. What the run reads before deciding and how it records what it did are in
+ * ./steps/reconcile-read-and-record.ts; the steps that wrap one call are here.
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { createStep, createWorkflow, StepResponse, transform, when, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys, MathBN, MedusaError, Modules } from "@medusajs/framework/utils"
 import { acquireLockStep, cancelOrderWorkflow, capturePaymentWorkflow, completeCartWorkflowId, releaseLockStep } from "@medusajs/core-flows"
 import { MeumApiError } from "../lib/meum/errors"
-import type { Invoice, ReadInvoiceStatus as InvoiceStatus } from "../lib/meum/schemas"
-import { MEUM_PROVIDER_ID, meumRegistrationFor } from "../lib/provider-registry"
-import { readStoredSessionData } from "../lib/session-data"
+import type { Invoice, ReadInvoiceStatus as InvoiceStatus } from "../lib/meum/invoice"
+import { MEUM_PROVIDER_ID, meumRegistrationFor, readStoredSessionData } from "../lib/provider-registry"
 import { MEUM_LEDGER_MODULE } from "../modules/meum-ledger"
 import type MeumLedgerService from "../modules/meum-ledger/service"
 import { decide, type Decision, type MerchantAction, type Observation } from "../modules/meum-ledger/decide"
-import { loadMedusaFactsStep, locateMeumInvoiceStep, readMeumInvoiceStep, type LoadedFacts, type LocatedInvoice, type ReadInvoiceResult } from "./steps/reconcile-inputs"
+import {
+  type LoadedFacts,
+  loadMedusaFactsStep,
+  type LocatedInvoice,
+  locateMeumInvoiceStep,
+  type ReadInvoiceResult,
+  readMeumInvoiceStep,
+  recordReconciliationStep,
+} from "./steps/reconcile-read-and-record"
 import { adoptPaidInvoiceStep } from "./steps/adopt-paid-invoice"
-import { recordReconciliationStep } from "./steps/record-reconciliation"
 import { settleUnderpaymentStep } from "./steps/settle-underpayment"
 
 /** What one reconcile run did, as the webhook route, the job and admin report it. */

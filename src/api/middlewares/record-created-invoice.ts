@@ -9,12 +9,11 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { MedusaNextFunction, MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { toMeumAmount } from "../../lib/meum/money"
-import { isMeumProviderId } from "../../lib/provider-registry"
-import { readStoredSessionData } from "../../lib/session-data"
+import { toMeumAmount } from "../../lib/meum/invoice"
+import { isMeumProviderId, readStoredSessionData } from "../../lib/provider-registry"
 import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
 import type MeumLedgerService from "../../modules/meum-ledger/service"
-import { cartAndOrder } from "../../workflows/steps/reconcile-inputs"
+import { cartAndOrder } from "../../workflows/steps/reconcile-read-and-record"
 import { collectionFactsOf } from "./request-collection-facts"
 
 export function recordCreatedInvoice(req: MedusaRequest, res: MedusaResponse, next: MedusaNextFunction) {

@@ -12,11 +12,8 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { MeumApiError } from "../../lib/meum/errors"
-import { orderReferenceOf } from "../../lib/meum/external-order-id"
+import { askedFromMetadata, type Invoice, isPaidAsAsked, isUsableForSession, metadataSessionId, orderReferenceOf, toMeumAmount } from "../../lib/meum/invoice"
 import { toMedusaError } from "../../lib/medusa-errors"
-import { isPaidAsAsked, askedFromMetadata, isUsableForSession, metadataSessionId } from "../../lib/meum/invoice-checks"
-import { toMeumAmount } from "../../lib/meum/money"
-import type { Invoice } from "../../lib/meum/schemas"
 import { isMeumProviderId, meumRegistrationFor } from "../../lib/provider-registry"
 import type { CollectionFacts, CollectionSession } from "./meum-session-facts"
 

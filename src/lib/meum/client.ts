@@ -17,11 +17,9 @@ import { z } from "zod"
 import {
   createInvoiceInputSchema,
   invoicePageSchema,
-  invoiceSchema,
   invoiceStatusResponseSchema,
   listInvoicesQuerySchema,
   type CreateInvoiceInput,
-  type Invoice,
   type InvoicePage,
   type InvoiceStatusResponse,
   type ListInvoicesQuery,
@@ -42,6 +40,7 @@ import {
   type ListTransactionsQuery,
   type TransactionPage,
 } from "./schemas"
+import { invoiceSchema, type Invoice } from "./invoice"
 import {
   MeumApiError,
   isRequestSurelyNotSent,

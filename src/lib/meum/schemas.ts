@@ -2,37 +2,11 @@
  * zod schemas for everything Meum sends us (API responses, error bodies, webhook envelopes) and
  * for what we send it. Strict on the fields the plugin relies on, lenient on the rest: objects
  * are `looseObject` so unknown fields survive a parse, and ids are opaque strings (Meum's docs
- * disagree on their shape: `inv_` + 32 hex vs UUIDs — see meum-api.md C4).
+ * disagree on their shape: `inv_` + 32 hex vs UUIDs — see meum-api.md C4). The invoice object and
+ * its statuses are in ./invoice.ts, with everything else an invoice says.
  */
 import { z } from "zod"
-
-/** Every invoice status Meum documents (meum-api.md §10.2). */
-export const INVOICE_STATUSES = [
-  "pending",
-  "quoted",
-  "awaiting_payment",
-  "paid",
-  "underpaid",
-  "expired",
-  "failed",
-  "refunded",
-  "cancelled",
-] as const
-export type InvoiceStatus = (typeof INVOICE_STATUSES)[number]
-export const invoiceStatusSchema = z.enum(INVOICE_STATUSES)
-
-/**
- * What the plugin reads as an invoice's status: one of the nine documented ones, or "unknown"
- * for anything else (a status Meum adds later, or none at all — the API reference's own example
- * object has no `status`). An unknown status never makes an invoice unreadable; it changes
- * nothing (status table) and the raw value is kept in `reported_status` for logs and admin.
- */
-export const UNKNOWN_INVOICE_STATUS = "unknown" as const
-export type ReadInvoiceStatus = InvoiceStatus | typeof UNKNOWN_INVOICE_STATUS
-
-export const isKnownInvoiceStatus = (status: unknown): status is InvoiceStatus =>
-  typeof status === "string" && (INVOICE_STATUSES as readonly string[]).includes(status)
-
+import { decimalStringSchema, invoiceSchema, invoiceStatusSchema, isKnownInvoiceStatus, nullableString } from "./invoice"
 
 /** Every webhook event type Meum documents (meum-api.md §11.2), `invoice.refunded` included. */
 export const WEBHOOK_EVENT_TYPES = [
@@ -46,57 +20,6 @@ export const WEBHOOK_EVENT_TYPES = [
   "webhook.test",
 ] as const
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number]
-
-/** A decimal money string as Meum writes it: "100.00", "5", "0.125". No sign, no exponent. */
-export const decimalStringSchema = z
-  .string()
-  .regex(/^\d+(\.\d+)?$/, "must be a decimal string such as \"10.00\"")
-
-const nullableString = z.string().nullable().optional()
-
-/**
- * The invoice object of the API reference ("Cancel invoice" page), read as documented:
- * `checkout_url` is `string<uri> | null` ("null if no longer payable"); `paid_amount` ("null
- * until payment starts"), `transaction_hash`/`paid_at` ("null until paid"), `return_url`,
- * `customer_id`, `payment_link_id` are nullable. The landing page's create response adds
- * `invoiceId` and `payment_url` beside `id` and `checkout_url`. `paid_amount`'s unit is not
- * documented (it may be the output asset), so it is any string here: money code decides whether
- * it is comparable. Unknown fields are kept (looseObject).
- */
-const invoiceObjectSchema = z.looseObject({
-  id: z.string().min(1),
-  invoiceId: nullableString,
-  status: z.string().nullable().optional(),
-  amount: decimalStringSchema,
-  currency: z.string().min(1),
-  order_amount: nullableString,
-  order_currency: nullableString,
-  checkout_url: nullableString,
-  payment_url: nullableString,
-  expires_at: nullableString,
-  external_order_id: nullableString,
-  return_url: nullableString,
-  customer_id: nullableString,
-  payment_link_id: nullableString,
-  paid_amount: nullableString,
-  output_asset: nullableString,
-  transaction_hash: nullableString,
-  paid_at: nullableString,
-  created_at: nullableString,
-  updated_at: nullableString,
-  metadata: z.record(z.string(), z.unknown()).nullable().optional(),
-})
-
-export const invoiceSchema = invoiceObjectSchema.transform((invoice) => ({
-  ...invoice,
-  status: (isKnownInvoiceStatus(invoice.status) ? invoice.status : UNKNOWN_INVOICE_STATUS) as ReadInvoiceStatus,
-  /** Meum's status exactly as sent (null when absent). */
-  reported_status: invoice.status ?? null,
-  // An explicit `checkout_url: null` means "not payable"; only a response without the field
-  // (none documented) falls back to the landing page's `payment_url`.
-  checkout_url: invoice.checkout_url !== undefined ? invoice.checkout_url : (invoice.payment_url ?? null),
-}))
-export type Invoice = z.output<typeof invoiceSchema>
 
 /**
  * `GET /v1/invoices/{id}/status` has no published response schema (only `swap_status`,

@@ -3,7 +3,7 @@
  * webhook retry or job run. The memory is a bounded per-process log filter only: no decision
  * depends on it (another process logs it once too, which is fine).
  */
-import type { Invoice } from "./schemas"
+import type { Invoice } from "./invoice"
 
 export interface WarnLogger {
   warn(message: string): unknown

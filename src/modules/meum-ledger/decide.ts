@@ -9,9 +9,7 @@
  * them, what each observation leads to), the decision, when a delivery or an invoice is settled,
  * and what an invoice itself says about where it belongs (as the ledger records it).
  */
-import { invoicePhase, sessionStatusForInvoice, type CheckoutMode, type SessionStatus } from "../../lib/meum/status-table"
-import type { Invoice, ReadInvoiceStatus } from "../../lib/meum/schemas"
-import { cartIdOfInvoice } from "../../lib/meum/external-order-id"
+import { cartIdOfInvoice, type CheckoutMode, type Invoice, invoicePhase, type ReadInvoiceStatus, type SessionStatus, sessionStatusForInvoice } from "../../lib/meum/invoice"
 import type { LedgerInvoiceFacts } from "./service"
 
 // ─── The state machine ───

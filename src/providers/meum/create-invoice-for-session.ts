@@ -6,7 +6,7 @@
  *   creation by external_order_id and may hand back an existing invoice *in any status* (docs:
  *   "returns the existing invoice rather than a duplicate"), or refuse with 409 (listed,
  *   unexplained). Such an answer is never used: an open invoice of a superseded session of ours
- *   is cancelled, and the next external_order_id of the documented sequence is tried (src/lib/meum/external-order-id.ts) — whichever way Meum dedupes
+ *   is cancelled, and the next external_order_id of the documented sequence is tried (src/lib/meum/invoice.ts, "Whose invoice") — whichever way Meum dedupes
  *   (any status, open only, not at all), the shopper ends with a payable invoice;
  * - a create that may have reached Meum (timeout, 5xx) is never sent again blindly: it is
  *   recovered by listing invoices by that external_order_id, or reported.
@@ -14,10 +14,8 @@
 import type { Logger } from "@medusajs/framework/types"
 import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
-import { externalOrderIdCandidates } from "../../lib/meum/external-order-id"
-import { type CreateInvoiceInput, type Invoice } from "../../lib/meum/schemas"
-import { isOpenInvoiceStatus } from "../../lib/meum/status-table"
-import { invoiceMatchesAsked, isUsableForSession, metadataSessionId, type AskedFor } from "../../lib/meum/invoice-checks"
+import { type AskedFor, externalOrderIdCandidates, type Invoice, invoiceMatchesAsked, isOpenInvoiceStatus, isUsableForSession, metadataSessionId } from "../../lib/meum/invoice"
+import { type CreateInvoiceInput } from "../../lib/meum/schemas"
 import { SHOPPER_MESSAGES, shopperError, toMedusaError } from "../../lib/medusa-errors"
 
 export interface InvoiceReference {
@@ -68,7 +66,7 @@ export async function createInvoiceForSession(
 
 /**
  * Whether an external_order_id can only ever have been sent by this session: every candidate after
- * the plain order reference embeds the session id (external-order-id.ts), and the plain reference
+ * the plain order reference embeds the session id (src/lib/meum/invoice.ts), and the plain reference
  * is the session id itself when no cart was resolved. Medusa makes the session id (a new one per
  * session, never the shopper's), so Meum can answer such a create only with a new invoice or with
  * one this session created — open and as asked, that is the invoice this session asked for.

@@ -1,7 +1,7 @@
 /**
  * pp_meum_meum: the Medusa payment provider for Meum invoices. A thin adapter: Medusa inputs
  * (BigNumber amounts, lower-case currency, data.session_id) → Meum client calls, and invoice
- * states → Medusa statuses through the one status table (src/lib/meum/status-table.ts).
+ * states → Medusa statuses through the one status table (src/lib/meum/invoice.ts).
  */
 import { AbstractPaymentProvider, MedusaError } from "@medusajs/framework/utils"
 import { logger as bootLogger } from "@medusajs/framework/logger"
@@ -31,24 +31,28 @@ import type {
 } from "@medusajs/framework/types"
 import { recentPaidRead, type MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
-import { toMeumAmount } from "../../lib/meum/money"
-import { orderReferenceOf } from "../../lib/meum/external-order-id"
-import { type Invoice } from "../../lib/meum/schemas"
-import { isOpenInvoiceStatus } from "../../lib/meum/status-table"
-import { sessionStatusForInvoice, type SessionStatus } from "../../lib/meum/status-table"
+import {
+  type AskedFor,
+  askedFromMetadata,
+  type Invoice,
+  isOpenInvoiceStatus,
+  isPaidAsAsked,
+  orderReferenceOf,
+  type SessionStatus,
+  sessionStatusForInvoice,
+  toMeumAmount,
+} from "../../lib/meum/invoice"
 import { CART_REFERENCE_FIELD, verifyCartReference } from "../../lib/cart-reference"
-import { registerMeumProvider } from "../../lib/provider-registry"
+import { publicInvoiceFacts, readStoredSessionData, registerMeumProvider, type StoredSessionData } from "../../lib/provider-registry"
 import { isSealedAcceptance } from "../../lib/underpaid-decision-seal"
 import { logUnknownStatusOnce } from "../../lib/meum/unknown-status-log"
 import { createInvoiceForSession } from "./create-invoice-for-session"
-import { askedFromMetadata, isPaidAsAsked, type AskedFor } from "../../lib/meum/invoice-checks"
 import { SHOPPER_MESSAGES, shopperError, toMedusaError, type OperatorLog } from "../../lib/medusa-errors"
 import { isSecureOrLocalUrl } from "../../lib/meum/local-url"
 import { parseMeumProviderOptions, type MeumProviderOptions } from "../../lib/provider-options"
 import { checkOptionsAtBoot } from "../../lib/boot-checks"
 import { manualRefundNote, recordedRefundLog } from "../../lib/manual-refund-notes"
 import { resolveReturnUrl } from "./return-url"
-import { publicInvoiceFacts, readStoredSessionData, type StoredSessionData } from "../../lib/session-data"
 import { webhookActionAndData } from "../../lib/webhook-action"
 
 type Data = Record<string, unknown>

@@ -21,14 +21,10 @@ import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { ContainerRegistrationKeys, MathBN, Modules } from "@medusajs/framework/utils"
 import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
-import { meumAmountsEqual, toMeumAmount } from "../../lib/meum/money"
-import type { Invoice } from "../../lib/meum/schemas"
-import { cartIdOfInvoice } from "../../lib/meum/external-order-id"
-import { isMeumProviderId, meumRegistrationFor, sameMeumAccount, type MeumRegistration } from "../../lib/provider-registry"
-import { publicInvoiceFacts, readStoredSessionData } from "../../lib/session-data"
-import { askedFromMetadata, metadataSessionId } from "../../lib/meum/invoice-checks"
+import { askedFromMetadata, cartIdOfInvoice, type Invoice, metadataSessionId, meumAmountsEqual, toMeumAmount } from "../../lib/meum/invoice"
+import { isMeumProviderId, type MeumRegistration, meumRegistrationFor, publicInvoiceFacts, readStoredSessionData, sameMeumAccount } from "../../lib/provider-registry"
 import { withdrawManualRefunds, withdrawnRefundLog } from "../../lib/manual-refund-notes"
-import { collectionOfCart, orderOfCart } from "./reconcile-inputs"
+import { collectionOfCart, orderOfCart } from "./reconcile-read-and-record"
 
 export type AdoptionResult =
   | { adopted: true; sessionId: string; paymentCollectionId: string; replacedInvoiceId?: string }

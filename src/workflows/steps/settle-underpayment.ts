@@ -8,7 +8,7 @@
  */
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { MathBN, Modules } from "@medusajs/framework/utils"
-import type { Invoice } from "../../lib/meum/schemas"
+import type { Invoice } from "../../lib/meum/invoice"
 import { meumRegistrationFor } from "../../lib/provider-registry"
 import { isSealedAcceptance, sealAcceptedUnderpayment, UNDERPAID_DECISION_FIELD } from "../../lib/underpaid-decision-seal"
 

@@ -1,4 +1,4 @@
-import { externalOrderIdCandidates, externalOrderIdFor, orderReferenceOf } from "../external-order-id"
+import { externalOrderIdCandidates, externalOrderIdFor, orderReferenceOf } from "../invoice"
 
 describe("external_order_id of a cart's invoices", () => {
   it("uses the cart id exactly for the first invoice, then the documented derived forms", () => {

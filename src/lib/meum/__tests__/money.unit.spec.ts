@@ -1,5 +1,5 @@
 import BigNumber from "bignumber.js"
-import { currencyPrecision, fromMeumAmount, InvalidAmountError, meumAmountLessThan, meumAmountsEqual, toMeumAmount } from "../money"
+import { currencyPrecision, fromMeumAmount, InvalidAmountError, meumAmountLessThan, meumAmountsEqual, toMeumAmount } from "../invoice"
 
 describe("toMeumAmount", () => {
   it.each([

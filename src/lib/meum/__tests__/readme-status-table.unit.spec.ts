@@ -5,8 +5,8 @@
  */
 import fs from "node:fs"
 import path from "node:path"
-import { INVOICE_STATUS_TABLE, WEBHOOK_EVENT_TABLE, sessionStatusForInvoice } from "../status-table"
-import type { ReadInvoiceStatus, WebhookEventType } from "../schemas"
+import { INVOICE_STATUS_TABLE, type ReadInvoiceStatus, sessionStatusForInvoice, WEBHOOK_EVENT_TABLE } from "../invoice"
+import type { WebhookEventType } from "../schemas"
 
 const readme = fs.readFileSync(path.resolve(__dirname, "../../../../README.md"), "utf8")
 

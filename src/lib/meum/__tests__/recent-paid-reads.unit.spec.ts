@@ -1,5 +1,5 @@
 import { recentPaidRead, rememberPaidRead } from "../client"
-import type { Invoice } from "../schemas"
+import type { Invoice } from "../invoice"
 
 const invoice = (status: Invoice["status"]): Invoice => ({ id: "inv_1", status }) as unknown as Invoice
 

@@ -1,4 +1,5 @@
-import { errorBodySchema, invoiceSchema, webhookEventSchema } from "../schemas"
+import { errorBodySchema, webhookEventSchema } from "../schemas"
+import { invoiceSchema } from "../invoice"
 
 const invoice = {
   id: "inv_cb1e73f508a2abf4ea639f100de14cef",

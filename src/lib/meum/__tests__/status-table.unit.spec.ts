@@ -1,11 +1,5 @@
-import { INVOICE_STATUSES, WEBHOOK_EVENT_TYPES } from "../schemas"
-import { isOpenInvoiceStatus } from "../status-table"
-import {
-  INVOICE_STATUS_TABLE,
-  WEBHOOK_EVENT_TABLE,
-  sessionStatusForInvoice,
-  webhookActionForEvent,
-} from "../status-table"
+import { INVOICE_STATUS_TABLE, INVOICE_STATUSES, isOpenInvoiceStatus, sessionStatusForInvoice, WEBHOOK_EVENT_TABLE, webhookActionForEvent } from "../invoice"
+import { WEBHOOK_EVENT_TYPES } from "../schemas"
 
 // The contract from ARCHITECTURE.md's status table, written out independently of the module.
 const expectedSessionStatus: Array<[string, string, string]> = [
@@ -69,7 +63,7 @@ describe("status table", () => {
 describe("the storefront's copy of the open statuses", () => {
   it("equals the status table's open phase", async () => {
     const { OPEN_INVOICE } = await import("../../../storefront/session")
-    const { OPEN_INVOICE_STATUSES } = await import("../status-table")
+    const { OPEN_INVOICE_STATUSES } = await import("../invoice")
     expect([...OPEN_INVOICE].sort()).toEqual([...OPEN_INVOICE_STATUSES].sort())
   })
 })

@@ -6,8 +6,7 @@
  * transition), never which action runs.
  */
 import { ATTENTION_REASONS, decide, handedToMerchant, LEDGER_STATES, nextLedgerState, type DecisionInput, type MedusaFacts } from "../decide"
-import { INVOICE_PHASE } from "../../../lib/meum/status-table"
-import type { ReadInvoiceStatus } from "../../../lib/meum/schemas"
+import { INVOICE_PHASE, type ReadInvoiceStatus } from "../../../lib/meum/invoice"
 
 const NOW = 1_800_000_000_000
 const GRACE = 15 * 60_000

@@ -3,7 +3,7 @@
  * returns it, else what its external_order_id names (the cart id, plain or suffixed) — so the row
  * of an invoice whose metadata came back empty still names its cart.
  */
-import type { Invoice } from "../../../lib/meum/schemas"
+import type { Invoice } from "../../../lib/meum/invoice"
 import { factsOfInvoice } from "../decide"
 
 const invoice = (fields: Partial<Invoice>): Invoice =>

@@ -5,7 +5,7 @@
  */
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { meumRegistrations, registeredMeumProviders, type MeumRegistration } from "../../../../lib/provider-registry"
-import type { Invoice } from "../../../../lib/meum/schemas"
+import type { Invoice } from "../../../../lib/meum/invoice"
 import { sessionIdFinder } from "../route"
 
 const REGISTRY_KEY = Symbol.for("medusa-payment-meum.provider-registry.by-options")

@@ -1,4 +1,4 @@
-import { SessionWorkQueue } from "../webhook-work-queue"
+import { SessionWorkQueue } from "../route"
 
 /** A task whose completion the test controls. */
 function gate<T>(value: T) {
