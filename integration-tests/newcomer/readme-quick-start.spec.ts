@@ -20,6 +20,7 @@ import path from "node:path"
 import { createStoreHarness, freePort, medusaEnv, runToEnd } from "../../scripts/lib/store-harness"
 import { waitUntil } from "../helpers/wait-until"
 import { compileEveryExport, hookRouteInstalled, medusaNamesMissingInApp, medusaVersionsSeenByPlugin, pluginRouteAnswers } from "../package/installed-plugin-checks"
+import { freshNpmInstall } from "../helpers/fresh-npm-install"
 import { addToDefineConfig, writeFreshApp } from "./fresh-app"
 import { readQuickStart, type QuickStartAction } from "./readme-quick-start"
 
@@ -116,7 +117,8 @@ describe("the README quick start, followed by a newcomer in a brand-new Medusa a
     for (const name of Object.keys(env)) if (/^(MEUM_|DATABASE_URL$|LOG_LEVEL$|STORE_CORS$|PORT$)/.test(name)) delete env[name]
     env.NODE_OPTIONS = ""
     const npmInstall = ["install", "--prefer-offline", "--no-audit", "--no-fund"]
-    await timed("new app: npm install", () => runToEnd("npm", npmInstall, { cwd: app, env }))
+    // The app's own dependencies, in the tree a newcomer's `npm install` makes (fresh-npm-install.ts).
+    await timed("new app: npm install", () => freshNpmInstall(app, env))
     const medusaBin = path.join(app, "node_modules/.bin/medusa")
     await timed("new app: migrate", () => runToEnd(medusaBin, ["db:migrate"], { cwd: app, env }))
     const seedFile = path.join(work, "seed.json")
