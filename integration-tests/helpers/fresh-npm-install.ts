@@ -25,9 +25,12 @@ export async function freshNpmInstall(app: string, env: NodeJS.ProcessEnv): Prom
     throw new Error(`${app}: not a brand-new app (node_modules or package-lock.json already there)`)
   }
   await runToEnd("npm", ["install", "--package-lock-only", ...NPM_FLAGS], { cwd: app, env })
-  fs.mkdirSync(path.join(app, "node_modules"))
-  const seeded = fs.readdirSync(repoModules).filter((name) => !name.startsWith(".") || name === ".bin")
-  await runToEnd("cp", ["-al", ...seeded.map((name) => path.join(repoModules, name)), path.join(app, "node_modules")], { cwd: app, env })
+  // Hard links need one filesystem (a tmpfs /tmp is another): elsewhere npm installs unseeded.
+  if (fs.statSync(app).dev === fs.statSync(repoModules).dev) {
+    fs.mkdirSync(path.join(app, "node_modules"))
+    const seeded = fs.readdirSync(repoModules).filter((name) => !name.startsWith(".") || name === ".bin")
+    await runToEnd("cp", ["-al", ...seeded.map((name) => path.join(repoModules, name)), path.join(app, "node_modules")], { cwd: app, env })
+  }
   await runToEnd("npm", ["install", ...NPM_FLAGS], { cwd: app, env })
   const wrong = treeDifferences(app)
   if (wrong.length > 0) throw new Error(`${app}: node_modules is not the tree npm resolved for a fresh install:\n${wrong.slice(0, 20).join("\n")}`)
