@@ -17,7 +17,7 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import type { MeumClient } from "../lib/meum/client"
 import { MeumApiError } from "../lib/meum/errors"
-import { type Invoice, OPEN_INVOICE_STATUSES } from "../lib/meum/invoice"
+import { OPEN_INVOICE_STATUSES, type Invoice } from "../lib/meum/invoice"
 import { readStoredSessionData } from "../lib/provider-registry"
 
 export interface AbandonedSweepOptions {

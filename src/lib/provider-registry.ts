@@ -11,8 +11,8 @@
  * options (keyed by their JSON): identical options share an entry and its client, different
  * options add one, and no registration ever closes another's client.
  *
- * Also the payment session `data` the provider writes (the last section): every other part of
- * the plugin reads a session's invoice through readStoredSessionData.
+ * Also the payment session `data` the provider writes (the last section): its public shape, and
+ * readStoredSessionData to read it back.
  */
 import { z } from "zod"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"

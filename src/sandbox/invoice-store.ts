@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from "node:events"
 import BigNumber from "bignumber.js"
-import { type InvoiceStatus, isOpenInvoiceStatus } from "../lib/meum/invoice"
+import { isOpenInvoiceStatus, type InvoiceStatus } from "../lib/meum/invoice"
 import { fakeTransactionHash } from "./ids"
 
 /**

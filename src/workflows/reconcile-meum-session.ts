@@ -31,13 +31,13 @@ import { MEUM_LEDGER_MODULE } from "../modules/meum-ledger"
 import type MeumLedgerService from "../modules/meum-ledger/service"
 import { decide, type Decision, type MerchantAction, type Observation } from "../modules/meum-ledger/decide"
 import {
-  type LoadedFacts,
   loadMedusaFactsStep,
-  type LocatedInvoice,
   locateMeumInvoiceStep,
-  type ReadInvoiceResult,
   readMeumInvoiceStep,
   recordReconciliationStep,
+  type LoadedFacts,
+  type LocatedInvoice,
+  type ReadInvoiceResult,
 } from "./steps/reconcile-read-and-record"
 import { adoptPaidInvoiceStep } from "./steps/adopt-paid-invoice"
 import { settleUnderpaymentStep } from "./steps/settle-underpayment"

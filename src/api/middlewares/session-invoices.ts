@@ -12,7 +12,7 @@
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { MeumApiError } from "../../lib/meum/errors"
-import { askedFromMetadata, type Invoice, isPaidAsAsked, isUsableForSession, metadataSessionId, orderReferenceOf, toMeumAmount } from "../../lib/meum/invoice"
+import { askedFromMetadata, isPaidAsAsked, isUsableForSession, metadataSessionId, orderReferenceOf, toMeumAmount, type Invoice } from "../../lib/meum/invoice"
 import { toMedusaError } from "../../lib/medusa-errors"
 import { isMeumProviderId, meumRegistrationFor } from "../../lib/provider-registry"
 import type { CollectionFacts, CollectionSession } from "./meum-session-facts"

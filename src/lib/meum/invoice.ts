@@ -13,6 +13,7 @@
 import BigNumber from "bignumber.js"
 import { z } from "zod"
 import type { WebhookEventType } from "./schemas"
+
 // ─── 1. Statuses and shape ───
 /** Every invoice status Meum documents (meum-api.md §10.2). */
 export const INVOICE_STATUSES = [
@@ -41,10 +42,11 @@ export type ReadInvoiceStatus = InvoiceStatus | typeof UNKNOWN_INVOICE_STATUS
 export const isKnownInvoiceStatus = (status: unknown): status is InvoiceStatus =>
   typeof status === "string" && (INVOICE_STATUSES as readonly string[]).includes(status)
 
+// One form of a Meum money string: decimalStringSchema here, fromMeumAmount (section 3).
+const DECIMAL_STRING = /^\d+(\.\d+)?$/
+
 /** A decimal money string as Meum writes it: "100.00", "5", "0.125". No sign, no exponent. */
-export const decimalStringSchema = z
-  .string()
-  .regex(/^\d+(\.\d+)?$/, "must be a decimal string such as \"10.00\"")
+export const decimalStringSchema = z.string().regex(DECIMAL_STRING, "must be a decimal string such as \"10.00\"")
 
 export const nullableString = z.string().nullable().optional()
 
@@ -54,8 +56,8 @@ export const nullableString = z.string().nullable().optional()
  * until payment starts"), `transaction_hash`/`paid_at` ("null until paid"), `return_url`,
  * `customer_id`, `payment_link_id` are nullable. The landing page's create response adds
  * `invoiceId` and `payment_url` beside `id` and `checkout_url`. `paid_amount`'s unit is not
- * documented (it may be the output asset), so it is any string here: money code decides whether
- * it is comparable. Unknown fields are kept (looseObject).
+ * documented (it may be the output asset), so it is any string here: paidAmountShort (section 5)
+ * decides whether it is comparable. Unknown fields are kept (looseObject).
  */
 const invoiceObjectSchema = z.looseObject({
   id: z.string().min(1),
@@ -329,8 +331,6 @@ export function toMeumAmount(amount: unknown, currencyCode: string): string {
   }
   return rounded.toFixed(precision)
 }
-
-const DECIMAL_STRING = /^\d+(\.\d+)?$/
 
 /** A Meum decimal string → the same amount normalised at the currency's precision. */
 export function fromMeumAmount(decimal: string, currencyCode: string): string {

@@ -9,7 +9,7 @@
  * them, what each observation leads to), the decision, when a delivery or an invoice is settled,
  * and what an invoice itself says about where it belongs (as the ledger records it).
  */
-import { cartIdOfInvoice, type CheckoutMode, type Invoice, invoicePhase, type ReadInvoiceStatus, type SessionStatus, sessionStatusForInvoice } from "../../lib/meum/invoice"
+import { cartIdOfInvoice, invoicePhase, sessionStatusForInvoice, type CheckoutMode, type Invoice, type ReadInvoiceStatus, type SessionStatus } from "../../lib/meum/invoice"
 import type { LedgerInvoiceFacts } from "./service"
 
 // ─── The state machine ───

@@ -14,7 +14,7 @@
 import type { Logger } from "@medusajs/framework/types"
 import type { MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
-import { type AskedFor, externalOrderIdCandidates, type Invoice, invoiceMatchesAsked, isOpenInvoiceStatus, isUsableForSession, metadataSessionId } from "../../lib/meum/invoice"
+import { externalOrderIdCandidates, invoiceMatchesAsked, isOpenInvoiceStatus, isUsableForSession, metadataSessionId, type AskedFor, type Invoice } from "../../lib/meum/invoice"
 import { type CreateInvoiceInput } from "../../lib/meum/schemas"
 import { SHOPPER_MESSAGES, shopperError, toMedusaError } from "../../lib/medusa-errors"
 

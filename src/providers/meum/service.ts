@@ -32,15 +32,15 @@ import type {
 import { recentPaidRead, type MeumClient } from "../../lib/meum/client"
 import { MeumApiError } from "../../lib/meum/errors"
 import {
-  type AskedFor,
   askedFromMetadata,
-  type Invoice,
   isOpenInvoiceStatus,
   isPaidAsAsked,
   orderReferenceOf,
-  type SessionStatus,
   sessionStatusForInvoice,
   toMeumAmount,
+  type AskedFor,
+  type Invoice,
+  type SessionStatus,
 } from "../../lib/meum/invoice"
 import { CART_REFERENCE_FIELD, verifyCartReference } from "../../lib/cart-reference"
 import { publicInvoiceFacts, readStoredSessionData, registerMeumProvider, type StoredSessionData } from "../../lib/provider-registry"

@@ -18,13 +18,15 @@ import type MeumLedgerService from "../../modules/meum-ledger/service"
 import type { LedgerInvoiceRow } from "../../modules/meum-ledger/service"
 import { factsOfInvoice, failureObservation, type Decision, type InvoiceFacts, type MedusaFacts, type MerchantAction, type Observation } from "../../modules/meum-ledger/decide"
 import type { ReconcileOutcome } from "../reconcile-meum-session"
+// An import cycle (adopt-paid-invoice imports the cart links below), harmless: neither module
+// calls the other while it loads, only later, when its steps run.
 import { retireDuplicatePaymentRecords, type AdoptedInvoice } from "./adopt-paid-invoice"
 
-// ─── Before the decision: locate, read, load ───
+// ─── Cart ↔ payment collection ↔ order ───
 /**
  * The links between a cart, its payment collection and the order placed from it, read through
  * Medusa's query (the link tables cart_payment_collection and order_cart). The one place the
- * workflow's steps (and the webhook route) ask these questions.
+ * workflow's steps (and the webhook route and the created-invoice middleware) ask these questions.
  */
 type Resolver = Pick<MedusaContainer, "resolve">
 
@@ -48,6 +50,7 @@ export async function cartAndOrder(container: Resolver, paymentCollectionId: str
   return { cartId, orderId: await orderOfCart(container, cartId) }
 }
 
+// ─── Before the decision: locate, read, load ───
 /**
  * Has an order's money arrived? Asked before the plugin cancels an order-first order whose invoice
  * died: a captured payment on the order (Medusa), or a paid invoice of its cart in the ledger (the

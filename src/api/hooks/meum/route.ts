@@ -19,17 +19,17 @@ import type { IncomingMessage } from "node:http"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import type { MedusaRequest, MedusaResponse } from "@medusajs/framework/http"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
-import { type MeumRegistration, meumRegistrations, readStoredSessionData, sameMeumAccount } from "../../../lib/provider-registry"
-import { cartIdOfInvoice, type Invoice, orderReferenceOf } from "../../../lib/meum/invoice"
+import { meumRegistrations, readStoredSessionData, sameMeumAccount, type MeumRegistration } from "../../../lib/provider-registry"
+import { cartIdOfInvoice, orderReferenceOf, type Invoice } from "../../../lib/meum/invoice"
 import {
   fetchVerifiedInvoice,
   isWebhookTestEvent,
   rejectionOf,
-  type SessionIdFinder,
   signatureValueCapExceeded,
   UNKNOWN_INVOICE_REASON,
-  type VerifyAndFetchResult,
   verifyForRegistrations,
+  type SessionIdFinder,
+  type VerifyAndFetchResult,
 } from "../../../lib/meum/webhook-signature"
 import { VERIFIED_TEST_OUTCOME } from "../../../lib/webhook-action"
 import { MEUM_LEDGER_MODULE } from "../../../modules/meum-ledger"
@@ -270,7 +270,7 @@ export async function handleMeumWebhook(req: MedusaRequest, res: MedusaResponse,
 
 // ─── The work queue ───
 /**
- * Bounded, per-session-coalescing queue for webhook work.
+ * Bounded queue for webhook work, one task at a time per key (a cart), coalescing per invoice.
  *
  * Why: a burst of paid webhooks (a drop, a sale, Meum re-sending a backlog) would otherwise start
  * one cart completion per request at once. On a small server that exhausts the database pool and
@@ -335,7 +335,7 @@ export class SessionWorkQueue<T> {
 
   private pump(): void {
     while (this.running < this.concurrency) {
-      // The first waiting entry whose session is not already running (tasks of one session never overlap).
+      // The first waiting entry whose key is not already running (tasks of one key never overlap).
       const index = this.waiting.findIndex((entry) => !this.runningKeys.has(entry.key))
       if (index === -1) return
       const [entry] = this.waiting.splice(index, 1)
@@ -377,10 +377,10 @@ export function webhookWorkQueue<T>(concurrency: number): SessionWorkQueue<T> {
   return queue as SessionWorkQueue<T>
 }
 
-export const STILL_RUNNING = Symbol("still running")
+const STILL_RUNNING = Symbol("still running")
 
 /** The promise's value if it settles within `ms`, else STILL_RUNNING (the promise keeps going). */
-export async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | typeof STILL_RUNNING> {
+async function settleWithin<T>(promise: Promise<T>, ms: number): Promise<T | typeof STILL_RUNNING> {
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<typeof STILL_RUNNING>((resolve) => {
     timer = setTimeout(() => resolve(STILL_RUNNING), ms)

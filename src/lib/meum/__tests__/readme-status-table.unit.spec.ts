@@ -5,7 +5,7 @@
  */
 import fs from "node:fs"
 import path from "node:path"
-import { INVOICE_STATUS_TABLE, type ReadInvoiceStatus, sessionStatusForInvoice, WEBHOOK_EVENT_TABLE } from "../invoice"
+import { INVOICE_STATUS_TABLE, sessionStatusForInvoice, WEBHOOK_EVENT_TABLE, type ReadInvoiceStatus } from "../invoice"
 import type { WebhookEventType } from "../schemas"
 
 const readme = fs.readFileSync(path.resolve(__dirname, "../../../../README.md"), "utf8")
