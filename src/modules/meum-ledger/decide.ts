@@ -6,11 +6,10 @@
  * no clock, no I/O; the decision table test walks every cell.
  *
  * In this file, in order: the state machine (the ledger's states, the transitions allowed between
- * them, what each observation leads to), the decision, when a delivery or an invoice is settled,
- * and what an invoice itself says about where it belongs (as the ledger records it).
+ * them, what each observation leads to), then the decision. When a delivery or an invoice is
+ * settled is in ./settled.ts; what an invoice says about where it belongs, in the service.
  */
-import { cartIdOfInvoice, invoicePhase, sessionStatusForInvoice, type CheckoutMode, type Invoice, type ReadInvoiceStatus, type SessionStatus } from "../../lib/meum/invoice"
-import type { LedgerInvoiceFacts } from "./service"
+import { invoicePhase, sessionStatusForInvoice, type CheckoutMode, type ReadInvoiceStatus, type SessionStatus } from "../../lib/meum/invoice"
 
 // ─── The state machine ───
 /**
@@ -461,68 +460,4 @@ export function failureObservation(action: ReconcileAction, error: string): Obse
   if (action.kind === "capture_and_complete" || action.kind === "adopt") return { kind: "completion_failed", error }
   if (action.kind === "cancel_order") return { kind: "order_cancel_failed", error }
   return { kind: "check_failed", error }
-}
-
-// ─── Settled ───
-/**
- * When the ledger needs no more work for a delivery or an invoice, and when an invoice's money is
- * known to have arrived. Pure rules over ledger rows; the service applies them to what it reads.
- */
-/** Delivery outcomes after which a repeat of the event needs no work (its state is already committed). */
-const SETTLED_OUTCOMES = new Set(["captured", "updated", "ignored", "order_canceled", "unknown_status", "mismatch", "skipped"])
-
-export const isSettledOutcome = (outcome: string | null): boolean => outcome !== null && SETTLED_OUTCOMES.has(outcome)
-
-/**
- * States in which a paid invoice needs nothing more from the job. Not `closed`: Meum listing as paid
- * an invoice the ledger closed (expired, cancelled) is late money, and its webhook may be lost.
- */
-const SETTLED_STATES: ReadonlySet<string> = new Set<LedgerState>(["completed", "needs_attention", "resolved"])
-
-export interface SettleRow {
-  state: string
-  attention_reason: string | null
-  next_check_at: Date | string | null
-}
-
-/**
- * Does an invoice Meum reports paid (or underpaid) still need the job now? No row: yes. Settled: no,
- * except an unknown status, which may still turn into a payment. Known paid and waiting for its
- * retry backoff: not now.
- */
-export function needsSettling(row: SettleRow | undefined, now: number): boolean {
-  if (!row) return true
-  if (row.state === "needs_attention" && row.attention_reason === "unknown_status") return true
-  if (SETTLED_STATES.has(row.state)) return false
-  const waiting = row.state === "paid" && row.next_check_at !== null && new Date(row.next_check_at).getTime() > now
-  return !waiting
-}
-
-/** The invoice's money arrived: paid, completed, or handed to the merchant for a reason that means money moved. */
-export const moneyArrived = (row: { state: string; attention_reason: string | null }): boolean =>
-  row.state === "paid" ||
-  row.state === "completed" ||
-  (row.state === "needs_attention" && (MONEY_ARRIVED_REASONS as readonly string[]).includes(row.attention_reason ?? ""))
-
-// ─── What an invoice says ───
-/**
- * What Meum's invoice itself says about where it belongs, as the ledger records it: the metadata
- * written at creation, and for the cart, its external_order_id when the metadata came back empty
- * (the row still names its cart).
- */
-const text = (value: unknown): string | undefined => (typeof value === "string" && value ? value : undefined)
-
-export function factsOfInvoice(invoice: Invoice, providerId: string): LedgerInvoiceFacts {
-  const metadata = invoice.metadata ?? {}
-  return {
-    invoiceId: invoice.id,
-    providerId,
-    sessionId: text(metadata.medusa_session_id),
-    cartId: cartIdOfInvoice(invoice),
-    paymentCollectionId: text(metadata.medusa_payment_collection_id),
-    externalOrderId: invoice.external_order_id ?? null,
-    amount: text(metadata.medusa_amount) ?? invoice.amount,
-    currency: text(metadata.medusa_currency) ?? invoice.currency,
-    meumStatus: invoice.reported_status ?? invoice.status,
-  }
 }

@@ -1,9 +1,10 @@
 /**
  * The plugin's ledger, and the rules over its own tables: every adapter (webhook route, job, admin
  * routes, workflow) goes through these methods, and none of them reads another module.
- * - invoices: record an observation through the state machine (decide.ts; the only way a
- *   state changes), list what is due, which paid invoices still need settling, whether an order's
- *   money arrived, what needs the merchant;
+ * - invoices: what an invoice says about where it belongs (factsOfInvoice), record an observation
+ *   through the state machine (decide.ts; the only way a state changes), list what is due, which
+ *   paid invoices still need settling (settled.ts), whether an order's money arrived, what needs
+ *   the merchant;
  * - webhook deliveries: claim a verified event (Meum's event id is unique: the dedupe every process
  *   shares), finish it, count a rejected one (rejected-deliveries.ts), list and prune;
  * - counters: fixed-window counts per key shared by every process (counter-window.ts), prune.
@@ -15,7 +16,9 @@ import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/postgresql"
 import { MeumCounter } from "./models/meum-counter"
 import { MeumInvoice } from "./models/meum-invoice"
 import { MeumWebhookEvent } from "./models/meum-webhook-event"
-import { ACTIVE_STATES, isAllowedTransition, isSettledOutcome, moneyArrived, needsSettling, nextLedgerState, type LedgerState, type Observation, type SettleRow, type Transition } from "./decide"
+import { cartIdOfInvoice, type Invoice } from "../../lib/meum/invoice"
+import { ACTIVE_STATES, isAllowedTransition, nextLedgerState, type LedgerState, type Observation, type Transition } from "./decide"
+import { isSettledOutcome, moneyArrived, needsSettling, type SettleRow } from "./settled"
 import { keyPrefixPattern, windowStartOf, type CounterRow } from "./counter-window"
 import { REJECTED_PREFIX, REJECTED_WINDOW_MS, rejectedCounterKey, rejectedSample, summarizeRejectedCounters, type RejectedCounts, type RejectedDelivery } from "./rejected-deliveries"
 
@@ -33,6 +36,27 @@ export interface LedgerInvoiceFacts {
   orderId?: string
   /** The merchant's decision, recorded with the transition it makes (who, when). */
   decision?: { decision: string; by?: string | null; at: Date; note?: string | null }
+}
+
+/**
+ * What Meum's invoice itself says about where it belongs, as the ledger records it: the metadata
+ * written at creation, and for the cart, its external_order_id when the metadata came back empty
+ * (the row still names its cart).
+ */
+export function factsOfInvoice(invoice: Invoice, providerId: string): LedgerInvoiceFacts {
+  const metadata = invoice.metadata ?? {}
+  const text = (value: unknown): string | undefined => (typeof value === "string" && value ? value : undefined)
+  return {
+    invoiceId: invoice.id,
+    providerId,
+    sessionId: text(metadata.medusa_session_id),
+    cartId: cartIdOfInvoice(invoice),
+    paymentCollectionId: text(metadata.medusa_payment_collection_id),
+    externalOrderId: invoice.external_order_id ?? null,
+    amount: text(metadata.medusa_amount) ?? invoice.amount,
+    currency: text(metadata.medusa_currency) ?? invoice.currency,
+    meumStatus: invoice.reported_status ?? invoice.status,
+  }
 }
 
 export interface LedgerInvoiceRow {
@@ -205,7 +229,7 @@ export default class MeumLedgerService extends MedusaService({ MeumInvoice, Meum
     return rows as unknown as LedgerInvoiceRow[]
   }
 
-  /** Of these invoices Meum reports paid or underpaid, the ones the ledger has not settled (see decide.ts). */
+  /** Of these invoices Meum reports paid or underpaid, the ones the ledger has not settled (see settled.ts). */
   async unsettledInvoiceIds(invoiceIds: string[], now: number): Promise<string[]> {
     if (!invoiceIds.length) return []
     const rows = (await this.listMeumInvoices({ invoice_id: invoiceIds }, { select: ["invoice_id", "state", "attention_reason", "next_check_at"] })) as unknown as Array<

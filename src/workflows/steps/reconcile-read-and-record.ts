@@ -15,8 +15,8 @@ import { logUnknownStatusOnce } from "../../lib/meum/unknown-status-log"
 import { isMeumProviderId, meumRegistrationFor, readStoredSessionData } from "../../lib/provider-registry"
 import { MEUM_LEDGER_MODULE } from "../../modules/meum-ledger"
 import type MeumLedgerService from "../../modules/meum-ledger/service"
-import type { LedgerInvoiceRow } from "../../modules/meum-ledger/service"
-import { factsOfInvoice, failureObservation, type Decision, type InvoiceFacts, type MedusaFacts, type MerchantAction, type Observation } from "../../modules/meum-ledger/decide"
+import { factsOfInvoice, type LedgerInvoiceRow } from "../../modules/meum-ledger/service"
+import { failureObservation, type Decision, type InvoiceFacts, type MedusaFacts, type MerchantAction, type Observation } from "../../modules/meum-ledger/decide"
 import type { ReconcileOutcome } from "../reconcile-meum-session"
 // An import cycle (adopt-paid-invoice imports the cart links below), harmless: neither module
 // calls the other while it loads, only later, when its steps run.

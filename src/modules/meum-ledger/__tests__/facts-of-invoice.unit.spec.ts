@@ -4,7 +4,7 @@
  * of an invoice whose metadata came back empty still names its cart.
  */
 import type { Invoice } from "../../../lib/meum/invoice"
-import { factsOfInvoice } from "../decide"
+import { factsOfInvoice } from "../service"
 
 const invoice = (fields: Partial<Invoice>): Invoice =>
   ({ id: "inv_1", amount: "10.00", currency: "USDC", status: "paid", external_order_id: null, metadata: {}, ...fields }) as unknown as Invoice

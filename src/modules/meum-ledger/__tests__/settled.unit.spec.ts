@@ -4,7 +4,7 @@
  * by the job; an order's money arrived when a ledger row of it is paid, completed, or with the
  * merchant for a reason that means money moved.
  */
-import { isSettledOutcome, moneyArrived, needsSettling } from "../decide"
+import { isSettledOutcome, moneyArrived, needsSettling } from "../settled"
 
 describe("settled deliveries", () => {
   it("treats committed outcomes as settled, and processing, failed or none as work to do again", () => {
