@@ -58,6 +58,16 @@ async function main() {
     meumApiBaseUrl: realMeum ? process.env.MEUM_API_BASE_URL || "" : `http://127.0.0.1:${ports.sandbox}`,
   })
 
+  // The reference storefront is installed and built before `medusa develop` starts: its watcher
+  // (every file of the repo but dot folders and the top node_modules) would restart Medusa on
+  // each file npm and Next write under reference-storefront/. It needs no database, so it is
+  // prepared while the migrations and the seed run (awaited before Medusa starts).
+  const reference = storefrontKind === "reference" ? require("../../integration-tests/helpers/reference-storefront") : undefined
+  const storefrontPrepared = reference
+    ? reference.prepareReferenceStorefront({ log: (line) => log(line.replace(/^\[reference-storefront\] /, "storefront: ")) })
+    : Promise.resolve()
+  storefrontPrepared.catch(() => {}) // awaited below; a failure there stops the demo
+
   const medusaVersion = require("@medusajs/medusa/package.json").version
   // The plugin's own migrations (its ledger module) count too: a demo database made by an earlier
   // release is migrated again when the plugin ships a new migration.
@@ -106,11 +116,7 @@ async function main() {
     })
   }
 
-  // The reference storefront is installed and built before `medusa develop` starts: its watcher
-  // (every file of the repo but dot folders and the top node_modules) would restart Medusa on
-  // each file npm and Next write under reference-storefront/.
-  const reference = storefrontKind === "reference" ? require("../../integration-tests/helpers/reference-storefront") : undefined
-  if (reference) await reference.prepareReferenceStorefront({ log: (line) => log(line.replace(/^\[reference-storefront\] /, "storefront: ")) })
+  await storefrontPrepared
 
   const demo = {
     storefront: storefrontUrl,
