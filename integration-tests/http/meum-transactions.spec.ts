@@ -4,6 +4,9 @@
  * invoice has settled and stores them in the ledger (shown by the order's admin route and the
  * ledger list); a later run reads nothing more; "Refresh from Meum" reads them again; a failed read
  * is retried by the next run.
+ * Also the refused side of refunds on record: with the default refunds: "refuse" the admin's manual
+ * refund route records nothing (here rather than in a suite of its own: the option is read when
+ * Medusa boots, and this suite boots with the default; refunds: "manual" is meum-manual-refund.spec.ts).
  */
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { runMeumReconcile } from "../../src/jobs/reconcile-meum-payments"
@@ -13,8 +16,12 @@ import { ordersForCart } from "../helpers/medusa-state"
 import { useMeumSandbox } from "../helpers/meum-sandbox-env"
 import { adminAuthHeaders } from "../helpers/admin-auth"
 import { cartWithOpenInvoice } from "../helpers/meum-hooks-flow"
+import { paidOrder, refundsOf } from "../helpers/meum-paid-order"
 
 jest.setTimeout(300 * 1000)
+
+// The default: no MEUM_REFUNDS, so refunds: "refuse" (a suite before this one in the same worker may have set it).
+delete process.env.MEUM_REFUNDS
 
 const env = useMeumSandbox({ webhookPath: "/hooks/meum", rateLimit: { max: 10_000, windowMs: 60_000 } })
 
@@ -121,6 +128,24 @@ medusaIntegrationTestRunner({
         ["settlement", env.sandbox().getInvoice(invoiceId)!.paid_amount],
       ])
       expect(row.transactions_read_at).not.toBeNull()
+    })
+
+    it("answers 400 naming the refunds option for a registration that refuses refunds, and records nothing", async () => {
+      const headers = await adminAuthHeaders(api, getContainer())
+      const { orderId, paymentId } = await paidOrder(api, getContainer(), seed, env)
+
+      const answer = await api.post(
+        `/admin/meum/payments/${paymentId}/manual-refund`,
+        { amount: 1, network: "ethereum", transaction_hash: "0x" + "ab".repeat(32) },
+        { headers, validateStatus: () => true }
+      )
+      expect(answer.status).toBe(400)
+      expect(answer.data.message).toContain('does not record manual refunds (provider option refunds is "refuse")')
+      expect(await refundsOf(getContainer(), paymentId)).toEqual([])
+
+      // The widget is told, so it offers no action.
+      const widget = (await api.get(`/admin/meum/orders/${orderId}`, { headers })).data
+      expect(widget.meum_payments).toEqual([expect.objectContaining({ payment_id: paymentId, refunds_mode: "refuse", refunded: 0 })])
     })
   },
 })
