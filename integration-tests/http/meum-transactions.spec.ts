@@ -152,7 +152,7 @@ medusaIntegrationTestRunner({
     // Late money (issue 21): an invoice paid after it expired or after the plugin cancelled it — the
     // shopper's wallet sent before the deadline, the confirmations came after. It is placed into an
     // order when its cart is still open and it pays what the cart costs now; otherwise the merchant
-    // gets it with the reason "paid after closing". (Was meum-late-payments.spec.ts: same boot options.)
+    // gets it with the reason "paid after closing". Same boot options as the tests above, so the same boot.
     describe("late money", () => {
       const HOUR = 3_600_000
 
