@@ -3,7 +3,7 @@
  * sends the money on-chain and records it with POST /admin/meum/payments/:id/manual-refund.
  * Medusa's own refund workflow records it (reason "Meum manual refund (on-chain)", the hash and
  * network in the refund's metadata), once per transaction. Real Medusa + PostgreSQL + the sandbox.
- * (A registration that refuses refunds: the last test of meum-transactions.spec.ts.)
+ * (A registration that refuses refunds: its test in meum-ledger.spec.ts, "transactions, refused refunds and late money".)
  */
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import { Modules } from "@medusajs/framework/utils"
