@@ -83,7 +83,7 @@ const everyCartHasAnOrder = (cartIds: string[], timeoutMs: number) =>
 async function invoiceCreatedLanded(invoiceIds: string[]) {
   const wanted = new Set(invoiceIds)
   await cluster.sandbox.waitForDeliveries(
-    (all) => new Set(all.filter((d) => wanted.has(d.invoice_id) && d.event_type === "invoice.created" && d.status_code === 200).map((d) => d.invoice_id)).size === wanted.size,
+    (all) => new Set(all.filter((d) => wanted.has(d.invoice_id ?? "") && d.event_type === "invoice.created" && d.status_code === 200).map((d) => d.invoice_id)).size === wanted.size,
     { timeoutMs: 60_000 }
   )
 }
@@ -114,14 +114,14 @@ it("a paid webhook delivered to both servers at once, twice each, gives exactly 
   for (const { invoiceId } of carts) await sandbox.simulate(invoiceId, "paid")
   const invoiceIds = new Set(carts.map((c) => c.invoiceId))
   const answered = sandbox.waitForDeliveries(
-    (all) => all.filter((d) => invoiceIds.has(d.invoice_id) && d.event_type === "invoice.paid" && d.status_code !== null && d.status_code < 300).length >= carts.length * 4,
+    (all) => all.filter((d) => invoiceIds.has(d.invoice_id ?? "") && d.event_type === "invoice.paid" && d.status_code !== null && d.status_code < 300).length >= carts.length * 4,
     { timeoutMs: 120_000 }
   )
   sandbox.setFaults({ webhook_hold: false })
   const deliveries = await answered
   // Each server answered each copy: the dedupe and the lock are shared, not per process.
   for (const server of servers) {
-    const toServer = deliveries.filter((d) => invoiceIds.has(d.invoice_id) && d.event_type === "invoice.paid" && d.url.startsWith(server.url))
+    const toServer = deliveries.filter((d) => invoiceIds.has(d.invoice_id ?? "") && d.event_type === "invoice.paid" && d.url.startsWith(server.url))
     expect(toServer.length).toBeGreaterThanOrEqual(carts.length * 2)
   }
   await everyCartHasAnOrder(carts.map((c) => c.cartId), 60_000)

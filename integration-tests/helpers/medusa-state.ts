@@ -16,7 +16,9 @@ export async function sessionState(container: MedusaContainer, sessionId: string
 
 export async function capturesForCollection(container: MedusaContainer, paymentCollectionId: string) {
   const payment = container.resolve(Modules.PAYMENT)
-  const payments = await payment.listPayments({ payment_collection_id: paymentCollectionId }, { relations: ["captures"] })
+  // Filtered by its column: Medusa's FilterablePaymentProps (2.21) does not list payment_collection_id, the query accepts it.
+  const byCollection = { payment_collection_id: paymentCollectionId } as Parameters<typeof payment.listPayments>[0]
+  const payments = await payment.listPayments(byCollection, { relations: ["captures"] })
   return {
     payments: payments.length,
     captures: payments.reduce((sum: number, p: any) => sum + (p.captures?.length ?? 0), 0),

@@ -60,7 +60,7 @@ medusaIntegrationTestRunner({
       expect(await ledger().bumpCounter({ key: "test:a", windowMs: 60_000, now: now + 60_000 })).toBe(1)
       expect(await ledger().currentCount({ key: "test:b", windowMs: 60_000, now })).toBe(0)
       const rows = await ledger().listCounters({ prefix: "test:", since: new Date(now - 3_600_000) })
-      expect(rows.map((row) => [row.key, row.count])).toEqual([["test:a", 1], ["test:a", 20]])
+      expect(rows.map((row: { key: string; count: number }) => [row.key, row.count])).toEqual([["test:a", 1], ["test:a", 20]])
       expect(rows[1].samples).toHaveLength(5)
       expect(await ledger().listMeumCounters({ key: "test:a" })).toHaveLength(2)
       expect(await ledger().pruneCounters(windowStartOf(now + 60_000, 60_000))).toBe(1)

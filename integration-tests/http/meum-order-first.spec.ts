@@ -285,7 +285,9 @@ medusaIntegrationTestRunner({
         return { recorder, session, orderId, storeOrder }
       }
       const paymentOfOrder = async (collectionId: string) => {
-        const [payment] = await getContainer().resolve(Modules.PAYMENT).listPayments({ payment_collection_id: collectionId })
+        const payments = getContainer().resolve(Modules.PAYMENT)
+        // FilterablePaymentProps (2.21) does not list payment_collection_id; the query filters on the column.
+        const [payment] = await payments.listPayments({ payment_collection_id: collectionId } as Parameters<typeof payments.listPayments>[0])
         return payment
       }
 

@@ -71,8 +71,9 @@ describe("decide: first sight of every Meum status in every situation", () => {
 })
 
 describe("decide: every ledger state over the same cells", () => {
-  const rows = LEDGER_STATES.flatMap((state) =>
-    state === "needs_attention" ? ATTENTION_REASONS.map((reason) => ({ state, reason: reason as string | null })) : [{ state, reason: null as string | null }]
+  type StateRow = { state: (typeof LEDGER_STATES)[number]; reason: string | null }
+  const rows = LEDGER_STATES.flatMap((state): StateRow[] =>
+    state === "needs_attention" ? ATTENTION_REASONS.map((reason) => ({ state, reason })) : [{ state, reason: null }]
   )
 
   it.each(rows)("$state ($reason): held for the merchant, or the first-sight action with the machine's transition", ({ state, reason }) => {

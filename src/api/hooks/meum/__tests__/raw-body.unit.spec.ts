@@ -7,7 +7,8 @@ import type { AddressInfo } from "node:net"
 import { PassThrough } from "node:stream"
 import { readRawBody } from "../route"
 
-type FakeRequest = IncomingMessage & { rawBody?: unknown }
+/** What the route reads (an IncomingMessage) and what the test writes into it (the PassThrough). */
+type FakeRequest = IncomingMessage & Pick<PassThrough, "write" | "end"> & { rawBody?: unknown }
 
 /** A request-like stream: a PassThrough with headers, as the route sees an IncomingMessage. */
 const fakeRequest = (headers: Record<string, string> = {}, rawBody?: unknown): FakeRequest =>
