@@ -11,6 +11,7 @@ import type { AxiosInstance } from "axios"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { createUserAccountWorkflow } from "@medusajs/core-flows"
 import { freePort } from "../helpers/demo-run"
+import { acquireRepoLock, ADMIN_DEV_SERVER_LOCK } from "../helpers/repo-lock"
 
 const root = path.resolve(__dirname, "../..")
 
@@ -20,6 +21,16 @@ export interface AdminServer {
 }
 
 export async function startAdminServer(backendUrl: string): Promise<AdminServer> {
+  const release = await acquireRepoLock(ADMIN_DEV_SERVER_LOCK, (line) => process.stdout.write(`[admin] ${line}\n`))
+  try {
+    return await startHoldingLock(backendUrl, release)
+  } catch (error) {
+    release()
+    throw error
+  }
+}
+
+async function startHoldingLock(backendUrl: string, release: () => void): Promise<AdminServer> {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { develop } = require("@medusajs/admin-bundler") as { develop: (options: Record<string, unknown>) => Promise<express.Router> }
   const router = await develop({
@@ -39,7 +50,8 @@ export async function startAdminServer(backendUrl: string): Promise<AdminServer>
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", () => resolve()))
   return {
     url: `http://localhost:${port}/app`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => server.close(() => resolve())).finally(release),
   }
 }
 

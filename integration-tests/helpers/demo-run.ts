@@ -7,6 +7,7 @@ import { execFile, spawn, type ChildProcess } from "node:child_process"
 import path from "node:path"
 import { chromium, type Browser, type Page } from "playwright-core"
 import { freePort, portIsFree } from "../../scripts/lib/ports"
+import { acquireRepoLock, ADMIN_DEV_SERVER_LOCK } from "./repo-lock"
 
 const root = path.resolve(__dirname, "../..")
 
@@ -30,7 +31,15 @@ export interface RunningDemo {
 }
 
 export async function startDemo(extraEnv: Record<string, string> = {}): Promise<RunningDemo> {
-  const ports = { DEMO_PG_PORT: await freePort(), DEMO_MEDUSA_PORT: await freePort(), DEMO_SANDBOX_PORT: await freePort(), DEMO_STOREFRONT_PORT: await freePort() }
+  // The demo runs `medusa develop` (the admin's Vite) and owns .demo/: one demo or admin suite at a time.
+  const release = await acquireRepoLock(ADMIN_DEV_SERVER_LOCK, (line) => process.stdout.write(`[demo] ${line}\n`))
+  let ports: RunningDemo["ports"]
+  try {
+    ports = { DEMO_PG_PORT: await freePort(), DEMO_MEDUSA_PORT: await freePort(), DEMO_SANDBOX_PORT: await freePort(), DEMO_STOREFRONT_PORT: await freePort() }
+  } catch (error) {
+    release()
+    throw error
+  }
   const child = spawn(process.execPath, [path.join(root, "scripts/demo/run.js")], {
     cwd: root,
     env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), MEUM_API_KEY: "", MEUM_WEBHOOK_SECRET: "", ...extraEnv },
@@ -39,6 +48,7 @@ export async function startDemo(extraEnv: Record<string, string> = {}): Promise<
   let output = ""
   const watchers: Array<() => void> = []
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)))
+  void exited.finally(release)
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on("data", (chunk: Buffer) => {
       output += chunk.toString()

@@ -28,6 +28,7 @@ import type { MeumSandbox } from "../../src/sandbox"
 import { freePort } from "../../scripts/lib/ports"
 import { endProcessGroup } from "../../scripts/lib/process-group"
 import { createStoreHarness, medusaEnv, runToEnd, type MedusaProcess } from "../../scripts/lib/store-harness"
+import { withRepoLock } from "./repo-lock"
 import type { SeededStore } from "./seed-store"
 
 const root = path.resolve(__dirname, "../..")
@@ -81,42 +82,10 @@ export interface PreparedStorefront {
 /**
  * One install/build at a time, across processes: the storefront suite and the demo (the browser
  * suites) may run side by side, and the second must find the first's node_modules and .next, not
- * write into them at the same time. A lock left by a process that died is taken over.
+ * write into them at the same time.
  */
-async function oneAtATime<T>(log: Log, work: () => Promise<T>): Promise<T> {
-  const lock = path.join(root, ".cache", "reference-storefront-prepare.lock")
-  const holderFile = path.join(lock, "pid")
-  fs.mkdirSync(path.dirname(lock), { recursive: true })
-  let told = false
-  for (;;) {
-    try {
-      fs.mkdirSync(lock)
-      fs.writeFileSync(holderFile, String(process.pid))
-      break
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error
-    }
-    const holder = Number(fs.existsSync(holderFile) ? fs.readFileSync(holderFile, "utf8") : 0)
-    let alive = true
-    try {
-      if (holder) process.kill(holder, 0)
-    } catch {
-      alive = false
-    }
-    if (!alive) {
-      fs.rmSync(lock, { recursive: true, force: true })
-      continue
-    }
-    if (!told) log(`[reference-storefront] waiting for process ${holder || "?"} to finish installing/building it …`)
-    told = true
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-  try {
-    return await work()
-  } finally {
-    fs.rmSync(lock, { recursive: true, force: true })
-  }
-}
+const oneAtATime = <T>(log: Log, work: () => Promise<T>): Promise<T> =>
+  withRepoLock("reference-storefront-prepare", (line) => log(`[reference-storefront] ${line}`), work)
 
 /** Installs (when needed) and builds (when the sources changed) the reference storefront. */
 export function prepareReferenceStorefront({ log = () => {} }: { log?: Log } = {}): Promise<PreparedStorefront> {
