@@ -56,10 +56,9 @@ function execWith(extraEnv: Record<string, string | undefined>): Promise<{ code:
 const modulesOf = (output: string) => JSON.parse(/MODULES=(.*)/.exec(output)?.[1] ?? "null")
 
 it("uses Redis-backed event bus, workflow engine and locking when REDIS_URL is set, in-process modules otherwise", async () => {
-  // The two boots are separate processes on the same migrated database: run side by side.
   const redis = await startRedis()
   try {
-    const [withRedis, alone] = await Promise.all([execWith({ REDIS_URL: redis.url }), execWith({ REDIS_URL: undefined })])
+    const withRedis = await execWith({ REDIS_URL: redis.url })
     expect(withRedis.code).toBe(0)
     expect(modulesOf(withRedis.output)).toEqual({
       eventBus: "RedisEventBusService",
@@ -68,24 +67,25 @@ it("uses Redis-backed event bus, workflow engine and locking when REDIS_URL is s
       lockRan: true,
       ledger: "function",
     })
-    expect(alone.code).toBe(0)
-    expect(modulesOf(alone.output)).toEqual(expect.objectContaining({ eventBus: "LocalEventBusService", lockRan: true }))
   } finally {
     await redis.stop()
   }
+  const alone = await execWith({ REDIS_URL: undefined })
+  expect(alone.code).toBe(0)
+  expect(modulesOf(alone.output)).toEqual(expect.objectContaining({ eventBus: "LocalEventBusService", lockRan: true }))
 })
 
 const SPLIT_WARNING = "medusa-payment-meum: this store runs as a server process, but locking is in-process"
 
 it("warns at boot when split into server/worker processes without shared locking and event bus, and not on Redis", async () => {
+  const alone = await execWith({ REDIS_URL: undefined, MEDUSA_WORKER_MODE: "server" })
+  expect(alone.code).toBe(0)
+  expect(alone.output).toContain(SPLIT_WARNING)
+  expect(alone.output).toContain("event-bus-redis")
   // (medusa exec always runs as "server"; the shared default is covered by the loader's unit test.)
   const redis = await startRedis()
   try {
-    // Two separate processes: side by side.
-    const [alone, onRedis] = await Promise.all([execWith({ REDIS_URL: undefined, MEDUSA_WORKER_MODE: "server" }), execWith({ REDIS_URL: redis.url, MEDUSA_WORKER_MODE: "server" })])
-    expect(alone.code).toBe(0)
-    expect(alone.output).toContain(SPLIT_WARNING)
-    expect(alone.output).toContain("event-bus-redis")
+    const onRedis = await execWith({ REDIS_URL: redis.url, MEDUSA_WORKER_MODE: "server" })
     expect(onRedis.code).toBe(0)
     expect(onRedis.output).not.toContain("medusa-payment-meum: this store runs as")
   } finally {
